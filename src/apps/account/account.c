@@ -1,0 +1,336 @@
+/*
+ * Account rules and their SQL: one-time codes, sign-up, sign-in, sessions, the profile.
+ * Merged into one file while the module is small (DESIGN.md §2).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "apps/account/account.h"
+#include "apps/account/account_int.h"
+#include "core/clock.h"
+#include "core/mem.h"
+#include "core/phone.h"
+#include "crypto/token.h"
+#include "notify/notify.h"
+#include "privacy/privacy.h"
+#include "core/banned.h"
+
+/* ---- per-address limit on code requests, shared by all loops ---- */
+
+#define IP_SLOTS 4096
+static struct ip_slot {
+	char ip[48];
+	int64_t window;
+	int count;
+} ip_slots[IP_SLOTS];
+static pthread_mutex_t ip_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Counts one request from ip; returns seconds to wait, or 0 when within the hourly limit. */
+static int ip_limit(const char *ip, long per_hour, int64_t now)
+{
+	const int64_t hour = 3600 * 1000;
+	uint32_t h = 2166136261u;
+	for (const char *p = ip; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	int wait = 0;
+	pthread_mutex_lock(&ip_lock);
+	struct ip_slot *s = NULL;
+	for (int i = 0; i < 8 && !s; i++) {
+		struct ip_slot *c = &ip_slots[(h + (uint32_t)i) % IP_SLOTS];
+		if (!strcmp(c->ip, ip) || now - c->window >= hour)
+			s = c;
+	}
+	if (!s) /* all probed slots busy: take the first; a lost count errs toward service */
+		s = &ip_slots[h % IP_SLOTS];
+	if (strcmp(s->ip, ip) || now - s->window >= hour) {
+		snprintf(s->ip, sizeof(s->ip), "%s", ip);
+		s->window = now;
+		s->count = 0;
+	}
+	if (s->count >= per_hour)
+		wait = (int)((s->window + hour - now + 999) / 1000);
+	else
+		s->count++;
+	pthread_mutex_unlock(&ip_lock);
+	return wait;
+}
+
+/* ---- codes ---- */
+
+static void code_hash(const struct keyring *kr, const uint8_t target[KEYRING_INDEX_LEN],
+		      const char *purpose, const char *code, uint8_t out[32])
+{
+	uint8_t msg[KEYRING_INDEX_LEN + 16 + CODE_LEN];
+	size_t pl = strnlen(purpose, 16), cl = strnlen(code, CODE_LEN);
+	memset(msg, 0, sizeof(msg));
+	memcpy(msg, target, KEYRING_INDEX_LEN);
+	memcpy(msg + KEYRING_INDEX_LEN, purpose, pl);
+	memcpy(msg + KEYRING_INDEX_LEN + 16, code, cl);
+	keyring_mac(kr, "code", msg, sizeof(msg), out);
+}
+
+enum err code_issue(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], const char *purpose,
+		    char code[CODE_LEN + 1])
+{
+	struct store *st = r->app->st;
+	int64_t now = clock_now_ms();
+	/* One code a minute and ten a day to one number or address, whatever the purpose. */
+	struct store_stmt *s = store_prepare(st,
+		"SELECT max(created_at), count(*), min(created_at) FROM verification_codes"
+		" WHERE target_index = ? AND created_at > ?");
+	store_bind_blob(s, 1, target, KEYRING_INDEX_LEN);
+	store_bind_int(s, 2, now - 24 * 3600 * 1000);
+	if (store_step(s) != STORE_ROW)
+		return req_fail(r, ERR_INTERNAL, "cannot read codes");
+	int64_t last = store_col_int(s, 0), count = store_col_int(s, 1), first = store_col_int(s, 2);
+	store_reset(s);
+	int64_t wait_ms = 0;
+	if (count && now - last < CODE_RESEND_MS)
+		wait_ms = last + CODE_RESEND_MS - now;
+	if (count >= CODE_PER_DAY && first + 24 * 3600 * 1000 - now > wait_ms)
+		wait_ms = first + 24 * 3600 * 1000 - now;
+	if (wait_ms > 0) {
+		int secs = (int)((wait_ms + 999) / 1000);
+		char v[16];
+		snprintf(v, sizeof(v), "%d", secs);
+		req_set_header(r, "retry-after", v);
+		req_extra(r, "retry_after", json_integer(secs));
+		return req_fail(r, ERR_RATE_LIMITED, "a code was sent recently; wait %d seconds", secs);
+	}
+	uint8_t hash[32];
+	code_new(code);
+	code_hash(r->app->kr, target, purpose, code, hash);
+	s = store_prepare(st,
+		"INSERT INTO verification_codes (id, target_index, purpose, code_hash, created_at, expires_at)"
+		" VALUES (?, ?, ?, ?, ?, ?)");
+	store_bind_int(s, 1, id_next());
+	store_bind_blob(s, 2, target, KEYRING_INDEX_LEN);
+	store_bind_text(s, 3, purpose, -1);
+	store_bind_blob(s, 4, hash, sizeof(hash));
+	store_bind_int(s, 5, now);
+	store_bind_int(s, 6, now + CODE_TTL_MS);
+	if (store_run(s) != STORE_DONE)
+		return req_fail(r, ERR_INTERNAL, "cannot store the code");
+	/* Codes older than a day serve no limit any more: sweep them as we go. */
+	s = store_prepare(st, "DELETE FROM verification_codes WHERE target_index = ? AND created_at <= ?");
+	store_bind_blob(s, 1, target, KEYRING_INDEX_LEN);
+	store_bind_int(s, 2, now - 24 * 3600 * 1000);
+	store_run(s);
+	return ERR_OK;
+}
+
+enum err code_check(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], const char *purpose,
+		    const char *code, int64_t *code_id)
+{
+	struct store *st = r->app->st;
+	int64_t now = clock_now_ms();
+	struct store_stmt *s = store_prepare(st,
+		"SELECT id, code_hash, tries, expires_at, used_at IS NOT NULL FROM verification_codes"
+		" WHERE target_index = ? AND purpose = ? ORDER BY id DESC LIMIT 1");
+	store_bind_blob(s, 1, target, KEYRING_INDEX_LEN);
+	store_bind_text(s, 2, purpose, -1);
+	if (store_step(s) != STORE_ROW)
+		return req_fail(r, ERR_CODE_EXPIRED, "no code was sent for this; request one first");
+	int64_t id = store_col_int(s, 0), tries = store_col_int(s, 2), expires = store_col_int(s, 3);
+	int used = (int)store_col_int(s, 4);
+	size_t hl;
+	uint8_t stored[32], given[32];
+	const void *h = store_col_blob(s, 1, &hl);
+	memcpy(stored, h, hl == 32 ? 32 : 0);
+	store_reset(s);
+	if (used || expires <= now)
+		return req_fail(r, ERR_CODE_EXPIRED, "the code has expired or was already used");
+	if (tries >= CODE_MAX_TRIES)
+		return req_fail(r, ERR_CODE_LOCKED, "the code was tried wrongly %d times", CODE_MAX_TRIES);
+	code_hash(r->app->kr, target, purpose, code, given);
+	if (hl != 32 || strlen(code) != CODE_LEN || token_equal(stored, given, 32)) {
+		/* The failed try counts even though the request fails: outside any transaction. */
+		s = store_prepare(st, "UPDATE verification_codes SET tries = tries + 1 WHERE id = ?");
+		store_bind_int(s, 1, id);
+		store_run(s);
+		req_extra(r, "tries_left", json_integer(CODE_MAX_TRIES - tries - 1));
+		return req_fail(r, ERR_CODE_INVALID, "the code is wrong; %d tries left",
+				(int)(CODE_MAX_TRIES - tries - 1));
+	}
+	*code_id = id;
+	return ERR_OK;
+}
+
+enum err code_consume(struct req *r, int64_t code_id)
+{
+	struct store_stmt *s = store_prepare(r->app->st,
+		"UPDATE verification_codes SET used_at = ? WHERE id = ? AND used_at IS NULL");
+	store_bind_int(s, 1, clock_now_ms());
+	store_bind_int(s, 2, code_id);
+	if (store_run(s) != STORE_DONE)
+		return req_fail(r, ERR_INTERNAL, "cannot use the code");
+	/* Two requests raced with the same code: only one may win. */
+	if (store_changes(r->app->st) != 1)
+		return req_fail(r, ERR_CODE_EXPIRED, "the code was already used");
+	return ERR_OK;
+}
+
+void phone_target(struct req *r, const char *e164, uint8_t out[KEYRING_INDEX_LEN])
+{
+	keyring_index(r->app->kr, "phone", e164, out);
+}
+
+enum err parse_phone(struct req *r, const char *in, char e164[PHONE_E164_LEN])
+{
+	if (phone_normalize(in, e164)) {
+		req_extra(r, "phone", json_string(in));
+		return req_fail(r, ERR_INVALID_PHONE, "phone number '%.40s' is not a valid mobile number", in);
+	}
+	return ERR_OK;
+}
+
+enum err send_code(struct req *r, const char *phone, const char *purpose)
+{
+	char e164[PHONE_E164_LEN], code[CODE_LEN + 1], text[256];
+	uint8_t target[KEYRING_INDEX_LEN];
+	enum err rc;
+	if ((rc = parse_phone(r, phone, e164)))
+		return rc;
+	int wait = ip_limit(r->ip, r->app->cfg->sms_ip_per_hour, clock_now_ms());
+	if (wait) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", wait);
+		req_set_header(r, "retry-after", v);
+		req_extra(r, "retry_after", json_integer(wait));
+		return req_fail(r, ERR_RATE_LIMITED, "too many codes requested from this address; wait %d seconds", wait);
+	}
+	phone_target(r, e164, target);
+	if (store_begin(r->app->st) != STORE_OK)
+		return req_fail(r, ERR_UNAVAILABLE, "the database is busy");
+	if ((rc = code_issue(r, target, purpose, code)))
+		return rc;
+	snprintf(text, sizeof(text),
+		 "【Atrium】验证码 %s，5 分钟内有效，请勿告诉他人。Your Atrium code is %s, valid for 5 minutes.",
+		 code, code);
+	if (notify_sms(r->app->notify, e164, "code", purpose, code, text))
+		return req_fail(r, ERR_UNAVAILABLE, "the SMS could not be sent");
+	if (store_commit(r->app->st) != STORE_OK)
+		return req_fail(r, ERR_INTERNAL, "cannot store the code");
+	return ERR_OK;
+}
+
+/* ---- sessions ---- */
+
+void csrf_token(const struct keyring *kr, const char *token, char out[TOKEN_STR_LEN])
+{
+	uint8_t mac[32];
+	keyring_mac(kr, "csrf", token, strlen(token), mac);
+	token_b64(mac, sizeof(mac), out);
+}
+
+enum err session_create(struct req *r, int64_t user, json_t *device, int cookie, json_t **out)
+{
+	char token[TOKEN_STR_LEN], sid[ID_STR_LEN], exp[CLOCK_RFC3339_LEN];
+	uint8_t hash[TOKEN_HASH_LEN];
+	int64_t now = clock_now_ms(), id = id_next();
+	token_new(token, hash);
+	struct store_stmt *s = store_prepare(r->app->st,
+		"INSERT INTO sessions (id, user_id, token_hash, cookie, device_id, device_model, device_os,"
+		" app_version, ip, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	store_bind_int(s, 1, id);
+	store_bind_int(s, 2, user);
+	store_bind_blob(s, 3, hash, sizeof(hash));
+	store_bind_int(s, 4, cookie);
+	store_bind_text(s, 5, json_str(device, "id", ""), -1);
+	store_bind_text(s, 6, json_str(device, "model", ""), -1);
+	store_bind_text(s, 7, json_str(device, "os", ""), -1);
+	store_bind_text(s, 8, json_str(device, "app_version", ""), -1);
+	store_bind_text(s, 9, r->ip, -1);
+	store_bind_int(s, 10, now);
+	store_bind_int(s, 11, now);
+	if (store_run(s) != STORE_DONE)
+		return req_fail(r, ERR_INTERNAL, "cannot store the session");
+	int64_t idle = r->app->cfg->session_idle_days * 24 * 3600 * 1000;
+	*out = json_pack("{s:s, s:s}", "id", id_format(id, sid), "expires_at", clock_format(now + idle, exp));
+	if (cookie) {
+		char csrf[TOKEN_STR_LEN], hdr[256];
+		csrf_token(r->app->kr, token, csrf);
+		json_object_set_new(*out, "csrf_token", json_string(csrf));
+		snprintf(hdr, sizeof(hdr), "%s=%s; Path=/api/v1; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+			 SESSION_COOKIE, token, (long long)(idle / 1000), r->app->tls ? "; Secure" : "");
+		req_set_header(r, "set-cookie", hdr);
+	} else {
+		json_object_set_new(*out, "token", json_string(token));
+	}
+	sodium_memzero(token, sizeof(token));
+	return ERR_OK;
+}
+
+/* The value of the session cookie in a Cookie header, or NULL. */
+static const char *cookie_value(struct req *r, size_t *len)
+{
+	const char *c = req_header(r, "cookie");
+	size_t nl = strlen(SESSION_COOKIE);
+	for (const char *p = c; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (!strncmp(p, SESSION_COOKIE, nl) && p[nl] == '=') {
+			p += nl + 1;
+			*len = strcspn(p, "; ");
+			return p;
+		}
+		p = strchr(p, ';');
+	}
+	return NULL;
+}
+
+enum err account_authenticate(struct req *r)
+{
+	const char *auth = req_header(r, "authorization"), *token = NULL;
+	size_t len = 0;
+	int cookie = 0;
+	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
+		token = auth + 7;
+		len = strlen(token);
+	} else if ((token = cookie_value(r, &len))) {
+		cookie = 1;
+	}
+	uint8_t hash[TOKEN_HASH_LEN];
+	if (!token || token_hash(token, len, hash))
+		return req_fail(r, ERR_AUTH_REQUIRED, NULL);
+	struct store *st = r->app->st;
+	struct store_stmt *s = store_prepare(st,
+		"SELECT id, user_id, last_seen_at FROM sessions WHERE token_hash = ?");
+	store_bind_blob(s, 1, hash, sizeof(hash));
+	if (store_step(s) != STORE_ROW)
+		return req_fail(r, ERR_AUTH_REQUIRED, NULL);
+	int64_t sid = store_col_int(s, 0), uid = store_col_int(s, 1), seen = store_col_int(s, 2);
+	store_reset(s);
+	int64_t now = clock_now_ms(), idle = r->app->cfg->session_idle_days * 24 * 3600 * 1000;
+	if (now - seen > idle) {
+		s = store_prepare(st, "DELETE FROM sessions WHERE id = ?");
+		store_bind_int(s, 1, sid);
+		store_run(s);
+		return req_fail(r, ERR_AUTH_REQUIRED, "the session ended after %ld idle days",
+				r->app->cfg->session_idle_days);
+	}
+	/* Cookies ride along on cross-site requests; a header a foreign page cannot set proves the
+	 * change comes from our own client. */
+	if (cookie && req_unsafe(r)) {
+		char t[TOKEN_STR_LEN], want[TOKEN_STR_LEN];
+		const char *got = req_header(r, "x-csrf-token");
+		snprintf(t, sizeof(t), "%.*s", (int)len, token);
+		csrf_token(r->app->kr, t, want);
+		if (!got || strlen(got) != strlen(want) ||
+		    token_equal((const uint8_t *)got, (const uint8_t *)want, strlen(want)))
+			return req_fail(r, ERR_CSRF_FAILED, NULL);
+	}
+	/* Record activity at most once a minute: a write per request would cost more than it tells. */
+	if (now - seen > 60 * 1000) {
+		s = store_prepare(st, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+		store_bind_int(s, 1, now);
+		store_bind_int(s, 2, sid);
+		store_run(s);
+	}
+	r->user_id = uid;
+	r->session_id = sid;
+	r->cookie_session = cookie;
+	return ERR_OK;
+}

@@ -1,0 +1,27 @@
+/* Inside the account module: shared by account.c and account_routes.c. */
+#ifndef ATRIUM_APPS_ACCOUNT_INT_H
+#define ATRIUM_APPS_ACCOUNT_INT_H
+#include "core/phone.h"
+#include "crypto/keyring.h"
+#include "crypto/token.h"
+#include "http/req.h"
+
+/* Normalises a typed number, or fails with invalid_phone quoting it. */
+enum err parse_phone(struct req *r, const char *in, char e164[PHONE_E164_LEN] /* OUT */);
+/* The blind index a phone number's codes and account are found by. */
+void phone_target(struct req *r, const char *e164, uint8_t out[KEYRING_INDEX_LEN] /* OUT */);
+/* Checks limits, makes and sends an SMS code (one transaction). */
+enum err send_code(struct req *r, const char *phone, const char *purpose);
+/* Inside a transaction the caller opened: checks limits and stores a new code for target. */
+enum err code_issue(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], const char *purpose,
+		    char code[CODE_LEN + 1] /* OUT */);
+/* Checks a code outside any transaction (a wrong try is counted even though the request fails). */
+enum err code_check(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], const char *purpose,
+		    const char *code, int64_t *code_id /* OUT */);
+/* Inside the caller's transaction: marks the checked code used; fails if another request did. */
+enum err code_consume(struct req *r, int64_t code_id);
+/* Inside the caller's transaction: a new session for the device; *out is the reply's "session". */
+enum err session_create(struct req *r, int64_t user, json_t *device, int cookie, json_t **out /* OUT */);
+void csrf_token(const struct keyring *kr, const char *token, char out[TOKEN_STR_LEN] /* OUT */);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * What a route handler sees: the request context, and the helpers that read the JSON body and
+ * write a JSON reply or an RFC 9457 problem.  A handler returns ERR_OK after writing its reply,
+ * or an error code (usually through req_fail) and the dispatcher writes the problem.  Everything
+ * allocated for a request lives in its pool and dies with it.
+ */
+#ifndef ATRIUM_HTTP_REQ_H
+#define ATRIUM_HTTP_REQ_H
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "core/config.h"
+#include "core/err.h"
+#include "core/id.h"
+#include "crypto/keyring.h"
+#include "notify/notify.h"
+#include "store/store.h"
+
+/* What one event loop owns and handlers use. */
+struct app {
+	struct store *st; /* this loop's own connection */
+	const struct keyring *kr;
+	const struct config *cfg;
+	struct notify *notify;
+	int tls;
+};
+
+struct req;
+
+enum route_flags {
+	ROUTE_AUTH = 1 << 0, /* needs a signed-in session */
+	ROUTE_BODY = 1 << 1, /* takes a JSON object body */
+};
+
+struct route {
+	const char *method, *path; /* path segments "{name}" match one segment */
+	enum err (*fn)(struct req *r);
+	enum route_flags flags;
+};
+
+/* JSON types a body field may be required to have. */
+enum field_type { F_STRING, F_BOOL, F_INT, F_OBJECT };
+
+struct field {
+	const char *name;
+	enum field_type type;
+	int required;
+};
+
+/* The request as handlers see it (fields are read-only to them). */
+struct req {
+	void *h; /* the h2o request; only http/ touches it */
+	struct app *app;
+	char id[ID_STR_LEN];
+	const struct route *route;
+	const char *params[4];
+	json_t *body;        /* the parsed body, for ROUTE_BODY routes */
+	int64_t user_id;     /* 0 unless signed in */
+	int64_t session_id;
+	int cookie_session; /* signed in by cookie, not bearer token */
+	char ip[48];         /* client address, for rate limits and session records */
+	/* the first failure; later ones do not overwrite it */
+	enum err err;
+	char *detail;
+	json_t *extra;
+};
+
+/* Records the failure (first one wins) with a printf-style detail; returns e. */
+enum err req_fail(struct req *r, enum err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds a field to the problem document of the failure (takes the reference). */
+void req_extra(struct req *r, const char *key, json_t *value);
+
+/*
+ * Checks the body against spec (terminated by a NULL name): no field outside spec, every
+ * required field present, each of the right type.  Nested objects are checked by the caller with
+ * req_check_object().  Returns ERR_OK or the failure (already recorded).
+ */
+enum err req_check_body(struct req *r, const struct field *spec);
+/* The same for a nested object found at the dotted path prefix ("device"). */
+enum err req_check_object(struct req *r, json_t *obj, const char *prefix, const struct field *spec);
+/* A string field of the body or NULL. */
+const char *req_str(struct req *r, const char *name);
+/* A string field of a nested object, or def. */
+const char *json_str(json_t *obj, const char *name, const char *def);
+
+/* The value of a request header, NUL-terminated in the pool, or NULL. */
+const char *req_header(struct req *r, const char *name);
+/* The value of a query parameter (not decoded beyond %XX), or NULL. */
+const char *req_query(struct req *r, const char *name);
+/* Whether the method may change state (anything but GET, HEAD, OPTIONS). */
+int req_unsafe(struct req *r);
+/* Adds a response header. */
+void req_set_header(struct req *r, const char *name, const char *value);
+
+/* Sends obj (reference taken) as the JSON reply with status. */
+void req_json(struct req *r, int status, json_t *obj);
+/* Sends an empty reply (204). */
+void req_no_content(struct req *r);
+
+/* Installs the function that authenticates ROUTE_AUTH requests (set by the account module). */
+void req_set_authenticator(enum err (*fn)(struct req *r));
+
+#endif

@@ -1,0 +1,7 @@
+/* Every module's route table, in the order they are matched. */
+#include <stddef.h>
+#include "http/routes.h"
+
+extern const struct route system_routes[], privacy_routes[], account_routes[];
+
+const struct route *const route_tables[] = { system_routes, privacy_routes, account_routes, NULL };

@@ -1,0 +1,322 @@
+/*
+ * Event loops: one h2o loop per thread, each with its own SO_REUSEPORT listener and its own
+ * database connection.  The main thread waits for signals and drives a graceful stop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/mem.h"
+#include "http/http.h"
+#include "http/internal.h"
+#include "http/routes.h"
+#include "core/banned.h"
+
+#define GRACE_MS 10000
+
+struct worker {
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept;
+	h2o_socket_t *listener;
+	int fd;
+	struct app app;
+	struct logbuf *log;
+	pthread_t thread;
+	int failed;
+};
+
+struct handler {
+	h2o_handler_t super;
+};
+
+static atomic_int stopping;
+static h2o_globalconf_t globalconf;
+static const char *db_file;
+
+/* Replies h2o makes without our handler (413 before the body is read, 400 on a broken request
+ * line) still carry a request id. */
+static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	if (h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("x-request-id"), -1) < 0) {
+		char id[ID_STR_LEN];
+		id_format(id_next(), id);
+		h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL,
+				      h2o_strdup(&req->pool, id, SIZE_MAX).base, strlen(id));
+	}
+	h2o_setup_next_ostream(req, slot);
+}
+
+static void register_request_id(h2o_pathconf_t *path)
+{
+	h2o_filter_t *f = h2o_create_filter(path, sizeof(*f));
+	f->on_setup_ostream = on_setup_ostream;
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	(void)self;
+	struct worker *w = (struct worker *)req->conn->ctx; /* ctx is the first member */
+	http_handle(req, &w->app, w->log);
+	return 0;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct worker *w = listener->data;
+	h2o_socket_t *sock;
+	if (err)
+		return;
+	if ((sock = h2o_evloop_socket_accept(listener)) != NULL)
+		h2o_accept(&w->accept, sock);
+}
+
+static int conns_open(struct worker *w)
+{
+	return !h2o_linklist_is_empty(&w->ctx.http1._conns) ||
+	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
+}
+
+static void *run(void *arg)
+{
+	struct worker *w = arg;
+	char err[256];
+	h2o_evloop_t *loop = h2o_evloop_create();
+	h2o_context_init(&w->ctx, loop, &globalconf);
+	w->accept.ctx = &w->ctx;
+	w->accept.hosts = globalconf.hosts;
+	w->app.st = store_open(db_file, err, sizeof(err));
+	if (!w->app.st) {
+		fprintf(stderr, "atrium: %s\n", err);
+		w->failed = 1;
+		kill(getpid(), SIGTERM);
+		return NULL;
+	}
+	w->listener = h2o_evloop_socket_create(loop, w->fd, H2O_SOCKET_FLAG_DONT_READ);
+	w->listener->data = w;
+	h2o_socket_read_start(w->listener, on_accept);
+
+	while (!stopping) {
+		h2o_evloop_run(loop, 100);
+		logbuf_flush(w->log);
+	}
+	/* Stop accepting; the kernel sends further connections to loops still listening, or refuses. */
+	h2o_socket_read_stop(w->listener);
+	h2o_socket_close(w->listener);
+	h2o_context_request_shutdown(&w->ctx);
+	int64_t until = clock_mono_us() + GRACE_MS * 1000;
+	while (conns_open(w) && clock_mono_us() < until) {
+		h2o_evloop_run(loop, 50);
+		logbuf_flush(w->log);
+	}
+	logbuf_flush(w->log);
+	return NULL;
+}
+
+static int parse_listen(const char *spec, struct sockaddr_storage *sa, socklen_t *salen)
+{
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || strlen(colon + 1) == 0)
+		return -1;
+	size_t hl = (size_t)(colon - spec);
+	if (spec[0] == '[' && hl >= 2 && spec[hl - 1] == ']') {
+		spec++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host))
+		return -1;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM }, *res;
+	if (getaddrinfo(host, colon + 1, &hints, &res))
+		return -1;
+	memcpy(sa, res->ai_addr, res->ai_addrlen);
+	*salen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int open_listener(struct sockaddr_storage *sa, socklen_t salen)
+{
+	int fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) ||
+	    bind(fd, (struct sockaddr *)sa, salen) || listen(fd, SOMAXCONN)) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+static SSL_CTX *tls_context(const struct config *cfg)
+{
+	SSL_CTX *ssl = SSL_CTX_new(TLS_server_method());
+	SSL_CTX_set_min_proto_version(ssl, TLS1_2_VERSION);
+	SSL_CTX_set_options(ssl, SSL_OP_NO_COMPRESSION);
+	if (SSL_CTX_use_certificate_chain_file(ssl, cfg->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ssl, cfg->tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ssl) != 1) {
+		fprintf(stderr, "atrium: cannot use TLS certificate '%s' and key '%s': %s\n", cfg->tls_cert,
+			cfg->tls_key, ERR_error_string(ERR_get_error(), NULL));
+		SSL_CTX_free(ssl);
+		return NULL;
+	}
+	h2o_ssl_register_alpn_protocols(ssl, h2o_http2_alpn_protocols);
+	return ssl;
+}
+
+static int open_log(const struct config *cfg)
+{
+	if (!strcmp(cfg->access_log, "off"))
+		return -1;
+	if (!strcmp(cfg->access_log, "-"))
+		return dup(STDOUT_FILENO);
+	char path[4096];
+	if (*cfg->access_log) {
+		snprintf(path, sizeof(path), "%s", cfg->access_log);
+	} else {
+		snprintf(path, sizeof(path), "%s/logs", cfg->data);
+		mkdir(path, 0700);
+		snprintf(path, sizeof(path), "%s/logs/access.jsonl", cfg->data);
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fprintf(stderr, "atrium: cannot open access log '%s': %s (continuing without)\n", path,
+			strerror(errno));
+	return fd;
+}
+
+int http_serve(const struct config *cfg, const char *db_path, const struct keyring *kr,
+	       struct notify *notify)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	SSL_CTX *ssl = NULL;
+	int nthreads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > 256)
+		nthreads = 256;
+	if (parse_listen(cfg->listen, &sa, &salen)) {
+		fprintf(stderr, "atrium: listen address '%s' is not HOST:PORT\n", cfg->listen);
+		return 1;
+	}
+	if (!*cfg->tls_cert != !*cfg->tls_key) {
+		fprintf(stderr, "atrium: tls-cert and tls-key go together\n");
+		return 1;
+	}
+	if (*cfg->tls_cert && !(ssl = tls_context(cfg)))
+		return 1;
+	db_file = db_path;
+
+	h2o_config_init(&globalconf);
+	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("atrium"));
+	/* h2o refuses larger bodies itself, without our problem document; let one byte past the cap
+	 * through so the handler says body_too_large, and stop anything far larger at the door. */
+	globalconf.max_request_entity_size = (size_t)cfg->max_body * 4 + 4096;
+	globalconf.http1.req_timeout = (uint64_t)cfg->idle_timeout * 1000;
+	globalconf.http2.idle_timeout = (uint64_t)cfg->idle_timeout * 1000;
+	globalconf.handshake_timeout = (uint64_t)cfg->idle_timeout * 1000;
+	h2o_hostconf_t *host = h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+	struct handler *hd = (struct handler *)h2o_create_handler(path, sizeof(*hd));
+	hd->super.on_req = on_req;
+	/* h2o answers some errors itself (a body far past the cap, before reading it); send those
+	 * through our handler too, so every reply is a problem document with a request id. */
+	register_request_id(path);
+	register_request_id(&host->fallback_path);
+	static h2o_errordoc_t errdocs[] = { { 413, { H2O_STRLIT(HTTP_ERRDOC_PREFIX "413") } } };
+	h2o_errordoc_register(path, errdocs, 1);
+	h2o_errordoc_register(&host->fallback_path, errdocs, 1);
+
+	/* Signals go to this thread only: loops never see them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct worker *workers = xcalloc((size_t)nthreads, sizeof(*workers));
+	int logfd = open_log(cfg), rc = 0;
+	for (int i = 0; i < nthreads; i++) {
+		workers[i].fd = open_listener(&sa, salen);
+		if (workers[i].fd < 0) {
+			fprintf(stderr, "atrium: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
+			return 1;
+		}
+		if (i == 0) { /* port 0 picks one: the other loops join the same one */
+			getsockname(workers[0].fd, (struct sockaddr *)&sa, &salen);
+		}
+	}
+	char hostbuf[64], portbuf[16];
+	getnameinfo((struct sockaddr *)&sa, salen, hostbuf, sizeof(hostbuf), portbuf, sizeof(portbuf),
+		    NI_NUMERICHOST | NI_NUMERICSERV);
+	printf("atrium: listening on %s://%s%s%s:%s (%d loops)\n", ssl ? "https" : "http",
+	       sa.ss_family == AF_INET6 ? "[" : "", hostbuf, sa.ss_family == AF_INET6 ? "]" : "",
+	       portbuf, nthreads);
+	if (notify_sms_outbox(notify))
+		printf("atrium: development SMS codes are written to %s\n", notify_sms_outbox(notify));
+	fflush(stdout);
+
+	for (int i = 0; i < nthreads; i++) {
+		struct worker *w = &workers[i];
+		w->app.kr = kr;
+		w->app.cfg = cfg;
+		w->app.notify = notify;
+		w->app.tls = ssl != NULL;
+		w->accept.ssl_ctx = ssl;
+		w->log = xcalloc(1, sizeof(*w->log));
+		w->log->fd = logfd;
+		pthread_create(&w->thread, NULL, run, w);
+	}
+
+	int sig;
+	sigwait(&sigs, &sig);
+	stopping = 1;
+	/* A second signal while requests finish: leave at once (every commit is already durable). */
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+
+	for (int i = 0; i < nthreads; i++) {
+		pthread_join(workers[i].thread, NULL);
+		rc |= workers[i].failed;
+	}
+	for (int i = 0; i < nthreads; i++) {
+		store_close(workers[i].app.st);
+		free(workers[i].log);
+	}
+	if (logfd >= 0)
+		close(logfd);
+	free(workers);
+	if (ssl)
+		SSL_CTX_free(ssl);
+	printf("atrium: stopped\n");
+	return rc;
+}
+
+void http_print_routes(FILE *out)
+{
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++)
+			fprintf(out, "%s %s\n", rt->method, rt->path);
+}

@@ -1,0 +1,190 @@
+/* atrium: the server (serve) and the operator's commands (admin …). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "apps/account/account.h"
+#include "core/config.h"
+#include "core/id.h"
+#include "core/mem.h"
+#include "crypto/keyring.h"
+#include "http/http.h"
+#include "notify/notify.h"
+#include "store/store.h"
+#include "version.h"
+#include "core/banned.h"
+
+extern char **environ;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: atrium serve [options]          run the server\n"
+		"       atrium admin backup FILE [opts]  copy the database of a running or stopped server\n"
+		"       atrium admin restore FILE [opts] put a backup back (the server must be stopped)\n"
+		"       atrium routes                    list the API routes\n"
+		"       atrium version\n\n");
+	config_usage(out);
+}
+
+static char *data_path(const struct config *cfg, const char *name)
+{
+	size_t len = strlen(cfg->data) + strlen(name) + 2;
+	char *p = xmalloc(len);
+	snprintf(p, len, "%s/%s", cfg->data, name);
+	return p;
+}
+
+/* Creates the data folder and what lives in it, private to the server's user. */
+static int prepare_data(const struct config *cfg)
+{
+	static const char *const dirs[] = { "blobs", "outbox", "logs" };
+	if (mkdir(cfg->data, 0700) && errno != EEXIST) {
+		fprintf(stderr, "atrium: cannot create data folder '%s': %s\n", cfg->data, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = data_path(cfg, dirs[i]);
+		mkdir(p, 0700);
+		free(p);
+	}
+	return 0;
+}
+
+/* The data folder's lock: held by a serving server; restore needs it free.  fd or -1. */
+static int lock_data(const struct config *cfg)
+{
+	char *p = data_path(cfg, "atrium.lock");
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(p);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int serve(const struct config *cfg)
+{
+	char err[512];
+	int rc = 1, lock;
+	struct keyring *kr = NULL;
+	struct store *st = NULL;
+	struct notify *notify = NULL;
+	char *key_path = data_path(cfg, "master.key"), *db_path = data_path(cfg, "atrium.db");
+
+	if (cfg->node_id > 1023) {
+		fprintf(stderr, "atrium: node-id must be 0 to 1023\n");
+		goto out;
+	}
+	id_init((unsigned)cfg->node_id);
+	if (prepare_data(cfg))
+		goto out;
+	if ((lock = lock_data(cfg)) < 0) {
+		fprintf(stderr, "atrium: another server is running on '%s'\n", cfg->data);
+		goto out;
+	}
+	if (!(kr = keyring_load(key_path, err, sizeof(err))) || !(st = store_open(db_path, err, sizeof(err))) ||
+	    store_migrate(st, err, sizeof(err)) || !(notify = notify_new(cfg, err, sizeof(err)))) {
+		fprintf(stderr, "atrium: %s\n", err);
+		goto out;
+	}
+	store_close(st);
+	st = NULL;
+	req_set_authenticator(account_authenticate);
+	rc = http_serve(cfg, db_path, kr, notify);
+out:
+	notify_free(notify);
+	store_close(st);
+	keyring_free(kr);
+	free(key_path);
+	free(db_path);
+	return rc;
+}
+
+static int admin(const struct config *cfg, int argc, char **argv)
+{
+	char err[512];
+	if (argc != 2 || (strcmp(argv[0], "backup") && strcmp(argv[0], "restore"))) {
+		fprintf(stderr, "atrium: admin takes 'backup FILE' or 'restore FILE'\n");
+		return 2;
+	}
+	const char *file = argv[1];
+	char *db_path = data_path(cfg, "atrium.db");
+	struct store *st = NULL;
+	int rc = 1, lock = -1;
+	if (access(db_path, F_OK)) {
+		fprintf(stderr, "atrium: no database in '%s'\n", cfg->data);
+		goto out;
+	}
+	if (!strcmp(argv[0], "backup")) {
+		if (!access(file, F_OK)) {
+			fprintf(stderr, "atrium: '%s' exists; name a new file\n", file);
+			goto out;
+		}
+		if (!(st = store_open(db_path, err, sizeof(err))) || store_backup(st, file, err, sizeof(err))) {
+			fprintf(stderr, "atrium: %s\n", err);
+			goto out;
+		}
+		printf("atrium: backed up '%s' to '%s'\n", db_path, file);
+	} else {
+		if ((lock = lock_data(cfg)) < 0) {
+			fprintf(stderr, "atrium: a server is running on '%s'; stop it before restoring\n", cfg->data);
+			goto out;
+		}
+		if (store_check_file(file, err, sizeof(err)) || !(st = store_open(db_path, err, sizeof(err))) ||
+		    store_restore(st, file, err, sizeof(err))) {
+			fprintf(stderr, "atrium: %s\n", err);
+			goto out;
+		}
+		printf("atrium: restored '%s' from '%s'\n", db_path, file);
+	}
+	rc = 0;
+out:
+	store_close(st);
+	if (lock >= 0)
+		close(lock);
+	free(db_path);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	char err[1024];
+	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
+	int nrest = 0, rc;
+
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		free(rest);
+		return argc < 2 ? 2 : 0;
+	}
+	if (config_load(&cfg, argc - 2, argv + 2, environ, rest, &nrest, err, sizeof(err))) {
+		fprintf(stderr, "atrium: %s\n", err);
+		free(rest);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "serve") && nrest == 0) {
+		rc = serve(&cfg);
+	} else if (!strcmp(cmd, "admin")) {
+		rc = admin(&cfg, nrest, rest);
+	} else if (!strcmp(cmd, "routes") && nrest == 0) {
+		http_print_routes(stdout);
+		rc = 0;
+	} else if (!strcmp(cmd, "version") && nrest == 0) {
+		printf("atrium %s\n", ATRIUM_VERSION);
+		rc = 0;
+	} else {
+		fprintf(stderr, "atrium: unknown command or argument; see 'atrium help'\n");
+		rc = 2;
+	}
+	config_release(&cfg);
+	free(rest);
+	return rc;
+}

@@ -1,0 +1,375 @@
+/* SMS and e-mail providers, and in-app notifications. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/mem.h"
+#include "notify/notify.h"
+#include "core/banned.h"
+
+enum provider { OUTBOX, HTTP, SMTP };
+
+struct message {
+	struct message *next;
+	int email;
+	char *to, *subject, *text;
+};
+
+struct notify {
+	enum provider sms, email;
+	char *sms_path, *email_path;
+	char *http_url, *http_auth, *smtp_url, *smtp_from, *smtp_user, *smtp_password;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct message *head, **tail;
+	int stopping, has_thread;
+	pthread_t thread;
+};
+
+static void message_free(struct message *m)
+{
+	free(m->to);
+	free(m->subject);
+	free(m->text);
+	free(m);
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * n;
+}
+
+struct upload {
+	const char *data;
+	size_t len, off;
+};
+
+static size_t upload_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct upload *u = arg;
+	size_t take = u->len - u->off < size * n ? u->len - u->off : size * n;
+	memcpy(buf, u->data + u->off, take);
+	u->off += take;
+	return take;
+}
+
+static int send_http(struct notify *n, struct message *m)
+{
+	json_t *body = json_pack("{s:s, s:s}", "to", m->to, "text", m->text);
+	char *json = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	if (*n->http_auth) {
+		size_t len = strlen(n->http_auth) + 32;
+		char *auth = xmalloc(len);
+		snprintf(auth, len, "Authorization: %s", n->http_auth);
+		h = curl_slist_append(h, auth);
+		free(auth);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, n->http_url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	free(json);
+	if (rc != CURLE_OK || status < 200 || status > 299) {
+		fprintf(stderr, "atrium: SMS provider failed: %s (HTTP %ld)\n", curl_easy_strerror(rc), status);
+		return -1;
+	}
+	return 0;
+}
+
+/* base64 for an RFC 2047 encoded word, so a Chinese subject survives any mail server. */
+static char *b64(const char *in)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = (const unsigned char *)in;
+	size_t sl = strlen(in), o = 0;
+	char *out = xmalloc(((sl + 2) / 3) * 4 + 1);
+	for (size_t i = 0; i < sl; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (i + 1 < sl ? (unsigned)s[i + 1] << 8 : 0) |
+			     (i + 2 < sl ? s[i + 2] : 0);
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = i + 1 < sl ? tab[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < sl ? tab[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int send_smtp(struct notify *n, struct message *m)
+{
+	char *subject = b64(m->subject);
+	size_t len = strlen(m->text) + strlen(subject) + strlen(m->to) + strlen(n->smtp_from) + 256;
+	char *mail = xmalloc(len);
+	snprintf(mail, len,
+		 "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\n"
+		 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n%s\r\n",
+		 n->smtp_from, m->to, subject, m->text);
+	free(subject);
+	CURL *c = curl_easy_init();
+	struct curl_slist *rcpt = curl_slist_append(NULL, m->to);
+	struct upload u = { mail, strlen(mail), 0 };
+	curl_easy_setopt(c, CURLOPT_URL, n->smtp_url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, n->smtp_from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	if (*n->smtp_user) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, n->smtp_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, n->smtp_password);
+	}
+	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, upload_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	CURLcode rc = curl_easy_perform(c);
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	free(mail);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "atrium: SMTP failed: %s\n", curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void *sender(void *arg)
+{
+	struct notify *n = arg;
+	pthread_mutex_lock(&n->lock);
+	for (;;) {
+		while (!n->head && !n->stopping)
+			pthread_cond_wait(&n->wake, &n->lock);
+		struct message *m = n->head;
+		if (!m)
+			break;
+		n->head = m->next;
+		if (!n->head)
+			n->tail = &n->head;
+		pthread_mutex_unlock(&n->lock);
+		if (m->email)
+			send_smtp(n, m);
+		else
+			send_http(n, m);
+		message_free(m);
+		pthread_mutex_lock(&n->lock);
+	}
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
+}
+
+static int provider(const char *name, const char *remote, enum provider remote_kind,
+		    enum provider *out)
+{
+	if (!strcmp(name, "outbox"))
+		*out = OUTBOX;
+	else if (!strcmp(name, remote))
+		*out = remote_kind;
+	else
+		return -1;
+	return 0;
+}
+
+static char *join(const char *dir, const char *file)
+{
+	size_t len = strlen(dir) + strlen(file) + 2;
+	char *p = xmalloc(len);
+	snprintf(p, len, "%s/%s", dir, file);
+	return p;
+}
+
+struct notify *notify_new(const struct config *cfg, char *err, size_t errlen)
+{
+	struct notify *n = xcalloc(1, sizeof(*n));
+	if (provider(cfg->sms_provider, "http", HTTP, &n->sms)) {
+		snprintf(err, errlen, "sms-provider must be 'outbox' or 'http', not '%s'", cfg->sms_provider);
+		goto fail;
+	}
+	if (provider(cfg->email_provider, "smtp", SMTP, &n->email)) {
+		snprintf(err, errlen, "email-provider must be 'outbox' or 'smtp', not '%s'", cfg->email_provider);
+		goto fail;
+	}
+	if (n->sms == HTTP && !*cfg->sms_http_url) {
+		snprintf(err, errlen, "sms-provider 'http' needs sms-http-url");
+		goto fail;
+	}
+	if (n->email == SMTP && (!*cfg->smtp_url || !*cfg->smtp_from)) {
+		snprintf(err, errlen, "email-provider 'smtp' needs smtp-url and smtp-from");
+		goto fail;
+	}
+	char *outbox = join(cfg->data, "outbox");
+	mkdir(outbox, 0700);
+	n->sms_path = join(outbox, "sms.jsonl");
+	n->email_path = join(outbox, "email.jsonl");
+	free(outbox);
+	n->http_url = xstrdup(cfg->sms_http_url);
+	n->http_auth = xstrdup(cfg->sms_http_auth);
+	n->smtp_url = xstrdup(cfg->smtp_url);
+	n->smtp_from = xstrdup(cfg->smtp_from);
+	n->smtp_user = xstrdup(cfg->smtp_user);
+	n->smtp_password = xstrdup(cfg->smtp_password);
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_cond_init(&n->wake, NULL);
+	n->tail = &n->head;
+	if (n->sms != OUTBOX || n->email != OUTBOX) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		pthread_create(&n->thread, NULL, sender, n);
+		n->has_thread = 1;
+	}
+	return n;
+fail:
+	free(n);
+	return NULL;
+}
+
+void notify_free(struct notify *n)
+{
+	if (!n)
+		return;
+	if (n->has_thread) {
+		pthread_mutex_lock(&n->lock);
+		n->stopping = 1;
+		pthread_cond_signal(&n->wake);
+		pthread_mutex_unlock(&n->lock);
+		pthread_join(n->thread, NULL);
+	}
+	free(n->sms_path);
+	free(n->email_path);
+	free(n->http_url);
+	free(n->http_auth);
+	free(n->smtp_url);
+	free(n->smtp_from);
+	free(n->smtp_user);
+	free(n->smtp_password);
+	free(n);
+}
+
+const char *notify_sms_outbox(const struct notify *n)
+{
+	return n->sms == OUTBOX ? n->sms_path : NULL;
+}
+
+/* One write() of one line with O_APPEND: lines from several loops never interleave. */
+static int append_line(const char *path, json_t *obj)
+{
+	char *line = json_dumps(obj, JSON_COMPACT);
+	size_t len = strlen(line);
+	line = xrealloc(line, len + 2);
+	line[len++] = '\n';
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600), rc = -1;
+	if (fd >= 0) {
+		rc = write(fd, line, len) == (ssize_t)len ? 0 : -1;
+		close(fd);
+	}
+	if (rc)
+		fprintf(stderr, "atrium: cannot append to '%s': %s\n", path, strerror(errno));
+	free(line);
+	return rc;
+}
+
+static void enqueue(struct notify *n, int email, const char *to, const char *subject, const char *text)
+{
+	struct message *m = xcalloc(1, sizeof(*m));
+	m->email = email;
+	m->to = xstrdup(to);
+	m->subject = xstrdup(subject ? subject : "");
+	m->text = xstrdup(text);
+	pthread_mutex_lock(&n->lock);
+	*n->tail = m;
+	n->tail = &m->next;
+	pthread_cond_signal(&n->wake);
+	pthread_mutex_unlock(&n->lock);
+}
+
+static int outbox(const char *path, const char *to, const char *kind, const char *purpose,
+		  const char *code, const char *subject, const char *text)
+{
+	char now[CLOCK_RFC3339_LEN];
+	json_t *o = json_pack("{s:s, s:s, s:s}", "time", clock_format(clock_now_ms(), now), "to", to,
+			      "kind", kind);
+	if (purpose)
+		json_object_set_new(o, "purpose", json_string(purpose));
+	if (code)
+		json_object_set_new(o, "code", json_string(code));
+	if (subject)
+		json_object_set_new(o, "subject", json_string(subject));
+	json_object_set_new(o, "text", json_string(text));
+	int rc = append_line(path, o);
+	json_decref(o);
+	return rc;
+}
+
+int notify_sms(struct notify *n, const char *to, const char *kind, const char *purpose,
+	       const char *code, const char *text)
+{
+	if (n->sms == OUTBOX)
+		return outbox(n->sms_path, to, kind, purpose, code, NULL, text);
+	enqueue(n, 0, to, NULL, text);
+	return 0;
+}
+
+int notify_email(struct notify *n, const char *to, const char *kind, const char *purpose,
+		 const char *code, const char *subject, const char *text)
+{
+	if (n->email == OUTBOX)
+		return outbox(n->email_path, to, kind, purpose, code, subject, text);
+	enqueue(n, 1, to, subject, text);
+	return 0;
+}
+
+int notify_inapp(struct store *st, int64_t user, const char *kind, const char *title,
+		 const char *body, int64_t at)
+{
+	struct store_stmt *s = store_prepare(st,
+		"INSERT INTO notifications (id, user_id, kind, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+	store_bind_int(s, 1, id_next());
+	store_bind_int(s, 2, user);
+	store_bind_text(s, 3, kind, -1);
+	store_bind_text(s, 4, title, -1);
+	store_bind_text(s, 5, body, -1);
+	store_bind_int(s, 6, at);
+	return store_run(s) == STORE_DONE ? 0 : -1;
+}
+
+json_t *notify_list(struct store *st, int64_t user, int64_t cursor, int limit, int64_t *next)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT id, kind, title, body, created_at, read_at FROM notifications"
+		" WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+	store_bind_int(s, 1, user);
+	store_bind_int(s, 2, cursor > 0 ? cursor : INT64_MAX);
+	store_bind_int(s, 3, limit + 1);
+	json_t *list = json_array();
+	int64_t last = 0;
+	*next = 0;
+	while (store_step(s) == STORE_ROW) {
+		if ((int)json_array_size(list) == limit) {
+			*next = last;
+			store_reset(s);
+			break;
+		}
+		char id[ID_STR_LEN], at[CLOCK_RFC3339_LEN];
+		last = store_col_int(s, 0);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}",
+			"id", id_format(last, id), "kind", store_col_text(s, 1), "title", store_col_text(s, 2),
+			"body", store_col_text(s, 3), "created_at", clock_format(store_col_int(s, 4), at),
+			"read", !store_col_is_null(s, 5)));
+	}
+	return list;
+}

@@ -1,0 +1,127 @@
+/* Subject keys, consent records and the policy text. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "core/clock.h"
+#include "core/embedded.h"
+#include "core/id.h"
+#include "core/mem.h"
+#include "privacy/privacy.h"
+#include "core/banned.h"
+
+int subject_key_create(struct store *st, const struct keyring *kr, int64_t subject)
+{
+	uint8_t wrapped[KEYRING_WRAPPED_LEN], key[KEYRING_KEY_LEN];
+	keyring_new_subject_key(kr, subject, wrapped, key);
+	sodium_memzero(key, sizeof(key));
+	struct store_stmt *s = store_prepare(st,
+		"INSERT INTO subject_keys (subject_id, wrapped, created_at) VALUES (?, ?, ?)");
+	store_bind_int(s, 1, subject);
+	store_bind_blob(s, 2, wrapped, sizeof(wrapped));
+	store_bind_int(s, 3, clock_now_ms());
+	return store_run(s) == STORE_DONE ? 0 : -1;
+}
+
+int subject_key_destroy(struct store *st, int64_t subject)
+{
+	struct store_stmt *s = store_prepare(st, "DELETE FROM subject_keys WHERE subject_id = ?");
+	store_bind_int(s, 1, subject);
+	return store_run(s) == STORE_DONE ? 0 : -1;
+}
+
+static int load_key(struct store *st, const struct keyring *kr, int64_t subject,
+		    uint8_t key[KEYRING_KEY_LEN])
+{
+	struct store_stmt *s = store_prepare(st, "SELECT wrapped FROM subject_keys WHERE subject_id = ?");
+	store_bind_int(s, 1, subject);
+	int rc = -1;
+	if (store_step(s) == STORE_ROW) {
+		size_t len;
+		const uint8_t *w = store_col_blob(s, 0, &len);
+		if (len == KEYRING_WRAPPED_LEN)
+			rc = keyring_open_subject_key(kr, subject, w, key);
+	}
+	store_reset(s);
+	return rc;
+}
+
+static void field_ad(const char *field, int64_t subject, char *ad, size_t len)
+{
+	snprintf(ad, len, "%s:%lld", field, (long long)subject);
+}
+
+uint8_t *subject_seal(struct store *st, const struct keyring *kr, int64_t subject,
+		      const char *field, const char *value, size_t *outlen)
+{
+	uint8_t key[KEYRING_KEY_LEN];
+	char ad[128];
+	if (load_key(st, kr, subject, key))
+		return NULL;
+	size_t n = strlen(value);
+	uint8_t *out = xmalloc(n + KEYRING_SEAL_OVERHEAD);
+	field_ad(field, subject, ad, sizeof(ad));
+	keyring_seal(key, ad, value, n, out);
+	sodium_memzero(key, sizeof(key));
+	*outlen = n + KEYRING_SEAL_OVERHEAD;
+	return out;
+}
+
+char *subject_open(struct store *st, const struct keyring *kr, int64_t subject, const char *field,
+		   const uint8_t *sealed, size_t len)
+{
+	uint8_t key[KEYRING_KEY_LEN];
+	char ad[128];
+	if (len < KEYRING_SEAL_OVERHEAD || load_key(st, kr, subject, key))
+		return NULL;
+	char *out = xmalloc(len - KEYRING_SEAL_OVERHEAD + 1);
+	field_ad(field, subject, ad, sizeof(ad));
+	int rc = keyring_open(key, ad, sealed, len, (uint8_t *)out);
+	sodium_memzero(key, sizeof(key));
+	if (rc) {
+		free(out);
+		return NULL;
+	}
+	out[len - KEYRING_SEAL_OVERHEAD] = '\0';
+	return out;
+}
+
+int consent_record(struct store *st, int64_t user, const char *purpose, int granted,
+		   const char *policy_version, const char *device_id, int64_t at)
+{
+	struct store_stmt *s = store_prepare(st,
+		"INSERT INTO consents (id, user_id, purpose, granted, policy_version, device_id, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)");
+	store_bind_int(s, 1, id_next());
+	store_bind_int(s, 2, user);
+	store_bind_text(s, 3, purpose, -1);
+	store_bind_int(s, 4, granted ? 1 : 0);
+	store_bind_text(s, 5, policy_version, -1);
+	store_bind_text(s, 6, device_id, -1);
+	store_bind_int(s, 7, at);
+	return store_run(s) == STORE_DONE ? 0 : -1;
+}
+
+const char *policy_text(size_t *len)
+{
+	*len = embedded_policy[0].len;
+	return embedded_policy[0].data;
+}
+
+static char version[17];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void make_version(void)
+{
+	uint8_t h[8];
+	crypto_generichash(h, sizeof(h), (const uint8_t *)embedded_policy[0].data,
+			   embedded_policy[0].len, NULL, 0);
+	sodium_bin2hex(version, sizeof(version), h, sizeof(h));
+}
+
+const char *policy_version(void)
+{
+	pthread_once(&version_once, make_version);
+	return version;
+}

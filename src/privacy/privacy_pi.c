@@ -1,0 +1,21 @@
+/* Data map entries of the privacy module's own tables. */
+#include "privacy/datamap.h"
+
+#define ACCOUNT "to run the account the user signed up for"
+#define KEEP_ACCOUNT "while the account exists"
+
+const struct pi_column privacy_pi[] = {
+	{ "schema_migrations", "name", PI_NONE, NULL, "schema bookkeeping", "none", "forever", ERASE_KEEP },
+	{ "schema_migrations", "applied_at", PI_NONE, NULL, "schema bookkeeping", "none", "forever", ERASE_KEEP },
+	{ "subject_keys", "subject_id", PI_NONE, "subject_id", "find the subject's data key", "contract", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "subject_keys", "wrapped", PI_NONE, "subject_id", "encrypt the subject's sensitive fields", "contract", KEEP_ACCOUNT, ERASE_DESTROY_KEY },
+	{ "subject_keys", "created_at", PI_NONE, "subject_id", "key rotation", "contract", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "id", PI_NONE, "user_id", "identify the record", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "user_id", PI_IDENTITY, "user_id", "whose consent", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "purpose", PI_LOG, "user_id", "what was consented to", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "granted", PI_LOG, "user_id", "grant or revocation", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "policy_version", PI_LOG, "user_id", "which policy text was accepted", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "device_id", PI_DEVICE, "user_id", "where consent was given", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ "consents", "created_at", PI_LOG, "user_id", "when consent was given", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ 0 }
+};
