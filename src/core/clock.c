@@ -43,32 +43,56 @@ char *clock_format(int64_t ms, char buf[CLOCK_RFC3339_LEN])
 	return buf;
 }
 
+/* Reads exactly n digits; -1 on anything else (no sign, no blanks: sscanf would take both). */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
 int clock_parse(const char *s, int64_t *ms)
 {
 	struct tm tm;
-	int milli = 0, n = 0;
+	int milli = 0;
 	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		   &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 19)
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
 		return -1;
-	s += n;
+	int year = digits(s, 4), mon = digits(s + 5, 2), day = digits(s + 8, 2);
+	int hour = digits(s + 11, 2), min = digits(s + 14, 2), sec = digits(s + 17, 2);
+	if (year < 0 || mon < 1 || mon > 12 || day < 1 || hour < 0 || hour > 23 || min < 0 || min > 59 ||
+	    sec < 0 || sec > 59 || day > days_in_month(year, mon))
+		return -1;
+	s += 19;
 	if (*s == '.') {
-		int digits = 0;
-		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-			if (digits < 3)
+		int n = 0;
+		for (s++; *s >= '0' && *s <= '9'; s++, n++)
+			if (n < 3)
 				milli = milli * 10 + (*s - '0');
-		if (digits == 0)
+		if (n == 0)
 			return -1;
-		for (; digits < 3; digits++)
+		for (; n < 3; n++)
 			milli *= 10;
 	}
 	if (strcmp(s, "Z"))
 		return -1;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-	    tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
 	*ms = (int64_t)timegm(&tm) * 1000 + milli;
 	return 0;
 }

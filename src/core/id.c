@@ -50,9 +50,10 @@ int id_parse(const char *s, int64_t *id)
 	if (!*s || *s == '0')
 		return -1;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_C(0x7fffffffffffffff) - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+		if (*s < '0' || *s > '9' || v > (UINT64_C(0x7fffffffffffffff) - d) / 10)
 			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*id = (int64_t)v;
 	return 0;

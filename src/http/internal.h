@@ -5,9 +5,6 @@
 #include <h2o.h>
 #include "http/req.h"
 
-/* Path h2o re-runs a request at when it answered it with an error of its own. */
-#define HTTP_ERRDOC_PREFIX "/.errors/"
-
 /* A loop's access log: lines gather here and go out in one write per loop turn. */
 struct logbuf {
 	int fd; /* -1: no log */

@@ -188,8 +188,9 @@ int req_unsafe(struct req *r)
 void req_set_header(struct req *r, const char *name, const char *value)
 {
 	h2o_req_t *h = H(r);
-	h2o_add_header_by_str(&h->pool, &h->res.headers, name, strlen(name), 1, NULL, value,
-			      strlen(value));
+	/* h2o keeps the pointers: copy both into the request's pool. */
+	h2o_iovec_t n = h2o_strdup(&h->pool, name, SIZE_MAX), v = h2o_strdup(&h->pool, value, SIZE_MAX);
+	h2o_add_header_by_str(&h->pool, &h->res.headers, n.base, n.len, 1, NULL, v.base, v.len);
 }
 
 static const char *reason(int status)
@@ -309,8 +310,6 @@ static void send_problem(struct req *r)
 	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", err_text(e),
 			      "status", status, "code", err_code(e), "detail",
 			      r->detail ? r->detail : err_text(e), "request_id", r->id);
-	if (!*r->id)
-		json_object_del(p, "request_id");
 	if (r->extra) {
 		json_object_update(p, r->extra);
 		json_decref(r->extra);
@@ -417,19 +416,8 @@ void http_handle(h2o_req_t *h, struct app *app, struct logbuf *log)
 	r->app = app;
 	id_format(id_next(), r->id);
 	peer(r, h);
-	enum err rc;
-	if (h->path.len > strlen(HTTP_ERRDOC_PREFIX) &&
-	    !memcmp(h->path.base, HTTP_ERRDOC_PREFIX, strlen(HTTP_ERRDOC_PREFIX))) {
-		/* h2o refused the request itself and re-runs it here for the problem document; the
-		 * reply keeps the request id h2o's reply got, so this one leaves its own out. */
-		r->id[0] = '\0';
-		rc = req_fail(r, ERR_BODY_TOO_LARGE, "the body is larger than the %ld bytes accepted",
-			      app->cfg->max_body);
-	} else {
-		h2o_add_header_by_str(&h->pool, &h->res.headers, H2O_STRLIT("x-request-id"), 0, NULL,
-				      r->id, strlen(r->id));
-		rc = route(r, h);
-	}
+	req_set_header(r, "x-request-id", r->id);
+	enum err rc = route(r, h);
 	if (!rc && (r->route->flags & ROUTE_AUTH))
 		rc = authenticate ? authenticate(r) : req_fail(r, ERR_INTERNAL, "no authenticator");
 	if (!rc && (r->route->flags & ROUTE_BODY))

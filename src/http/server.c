@@ -46,16 +46,47 @@ struct handler {
 static atomic_int stopping;
 static h2o_globalconf_t globalconf;
 static const char *db_file;
+static size_t max_body;
 
-/* Replies h2o makes without our handler (413 before the body is read, 400 on a broken request
- * line) still carry a request id. */
+/*
+ * Replies h2o makes itself, without our handler (413 for a body far past the cap, before it is
+ * read; 400 for a broken request), are the only ones without a request id.  This filter gives
+ * them one, and turns a 413 into our problem document, so every reply looks alike.
+ */
+struct problem_ostream {
+	h2o_ostream_t super;
+	h2o_iovec_t body;
+};
+
+static void problem_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t n, int final)
+{
+	struct problem_ostream *p = (struct problem_ostream *)self;
+	/* h2o's own text is dropped; ours goes out once, with the last chunk */
+	h2o_ostream_send_next(self, req, final ? &p->body : NULL, final ? 1 : 0, final);
+}
+
 static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 {
 	if (h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("x-request-id"), -1) < 0) {
 		char id[ID_STR_LEN];
-		id_format(id_next(), id);
+		h2o_iovec_t v = h2o_strdup(&req->pool, id_format(id_next(), id), SIZE_MAX);
 		h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL,
-				      h2o_strdup(&req->pool, id, SIZE_MAX).base, strlen(id));
+				      v.base, v.len);
+		if (req->res.status == 413) {
+			struct problem_ostream *p = (void *)h2o_add_ostream(req, sizeof(*p), slot);
+			char body[512];
+			int n = snprintf(body, sizeof(body),
+				"{\"type\":\"urn:atrium:error:%s\",\"title\":\"%s\",\"status\":413,"
+				"\"code\":\"%s\",\"detail\":\"the body is larger than the %zu bytes accepted\","
+				"\"request_id\":\"%s\"}", err_code(ERR_BODY_TOO_LARGE),
+				err_text(ERR_BODY_TOO_LARGE), err_code(ERR_BODY_TOO_LARGE), max_body, v.base);
+			p->body = h2o_strdup(&req->pool, body, (size_t)n);
+			p->super.do_send = problem_send;
+			req->res.content_length = p->body.len;
+			h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+				       H2O_STRLIT("application/problem+json; charset=utf-8"), 1);
+			slot = &p->super.next;
+		}
 	}
 	h2o_setup_next_ostream(req, slot);
 }
@@ -239,13 +270,9 @@ int http_serve(const struct config *cfg, const char *db_path, const struct keyri
 	h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
 	struct handler *hd = (struct handler *)h2o_create_handler(path, sizeof(*hd));
 	hd->super.on_req = on_req;
-	/* h2o answers some errors itself (a body far past the cap, before reading it); send those
-	 * through our handler too, so every reply is a problem document with a request id. */
 	register_request_id(path);
 	register_request_id(&host->fallback_path);
-	static h2o_errordoc_t errdocs[] = { { 413, { H2O_STRLIT(HTTP_ERRDOC_PREFIX "413") } } };
-	h2o_errordoc_register(path, errdocs, 1);
-	h2o_errordoc_register(&host->fallback_path, errdocs, 1);
+	max_body = (size_t)cfg->max_body;
 
 	/* Signals go to this thread only: loops never see them. */
 	sigset_t sigs;

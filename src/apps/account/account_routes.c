@@ -317,8 +317,8 @@ static int email_valid(const char *e)
  * address cannot confirm another. */
 static void email_target(struct req *r, const char *email, uint8_t out[KEYRING_INDEX_LEN])
 {
-	char v[300];
-	snprintf(v, sizeof(v), "%lld:%s", (long long)r->user_id, email);
+	char v[ID_STR_LEN + 300];
+	snprintf(v, sizeof(v), "%lld:%.299s", (long long)r->user_id, email);
 	keyring_index(r->app->kr, "email", v, out);
 }
 
