@@ -25,6 +25,5 @@ E(ACCOUNT_NOT_FOUND,          404, "account_not_found",          "no account wit
 E(POLICY_ACCEPTANCE_REQUIRED, 400, "policy_acceptance_required", "the privacy policy must be accepted by its version to register")
 E(POLICY_VERSION_OUTDATED,    409, "policy_version_outdated",    "the accepted privacy policy is not the current one")
 E(SESSION_NOT_FOUND,          404, "session_not_found",          "no such session of yours")
-E(REQUEST_TIMEOUT,            408, "request_timeout",            "the request took too long to arrive")
 E(INTERNAL,                   500, "internal_error",             "the server failed; the request changed nothing")
 E(UNAVAILABLE,                503, "service_unavailable",        "the server cannot serve this now")

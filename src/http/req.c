@@ -417,6 +417,9 @@ void http_handle(h2o_req_t *h, struct app *app, struct logbuf *log)
 	id_format(id_next(), r->id);
 	peer(r, h);
 	req_set_header(r, "x-request-id", r->id);
+	int reading = !req_unsafe(r);
+	if (reading)
+		store_begin_read(app->st);
 	enum err rc = route(r, h);
 	if (!rc && (r->route->flags & ROUTE_AUTH))
 		rc = authenticate ? authenticate(r) : req_fail(r, ERR_INTERNAL, "no authenticator");
@@ -432,6 +435,10 @@ void http_handle(h2o_req_t *h, struct app *app, struct logbuf *log)
 		store_rollback(app->st); /* a failed request changes nothing */
 		send_problem(r);
 	}
+	if (reading)
+		store_end_read(app->st);
+	if (r->after)
+		r->after(r);
 	if (r->body)
 		json_decref(r->body);
 	if (r->extra)

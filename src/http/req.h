@@ -2,7 +2,9 @@
  * What a route handler sees: the request context, and the helpers that read the JSON body and
  * write a JSON reply or an RFC 9457 problem.  A handler returns ERR_OK after writing its reply,
  * or an error code (usually through req_fail) and the dispatcher writes the problem.  Everything
- * allocated for a request lives in its pool and dies with it.
+ * allocated for a request lives in its pool and dies with it.  Safe requests (GET, HEAD) run
+ * inside one read transaction of the loop's store and must not write; unsafe ones open their own
+ * write transactions, and a failed request's open transaction is rolled back.
  */
 #ifndef ATRIUM_HTTP_REQ_H
 #define ATRIUM_HTTP_REQ_H
@@ -59,6 +61,9 @@ struct req {
 	int64_t session_id;
 	int cookie_session; /* signed in by cookie, not bearer token */
 	char ip[48];         /* client address, for rate limits and session records */
+	/* runs after the reply, outside the read transaction safe requests run in (bookkeeping
+	 * writes such as a session's last activity) */
+	void (*after)(struct req *r);
 	/* the first failure; later ones do not overwrite it */
 	enum err err;
 	char *detail;

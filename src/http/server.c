@@ -58,11 +58,13 @@ struct problem_ostream {
 	h2o_iovec_t body;
 };
 
-static void problem_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t n, int final)
+static void problem_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t n,
+			 h2o_send_state_t state)
 {
 	struct problem_ostream *p = (struct problem_ostream *)self;
 	/* h2o's own text is dropped; ours goes out once, with the last chunk */
-	h2o_ostream_send_next(self, req, final ? &p->body : NULL, final ? 1 : 0, final);
+	int final = !h2o_send_state_is_in_progress(state);
+	h2o_ostream_send_next(self, req, final ? &p->body : NULL, final ? 1 : 0, state);
 }
 
 static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)

@@ -68,12 +68,13 @@ uint8_t *subject_seal(struct store *st, const struct keyring *kr, int64_t subjec
 	return out;
 }
 
-char *subject_open(struct store *st, const struct keyring *kr, int64_t subject, const char *field,
-		   const uint8_t *sealed, size_t len)
+char *subject_open_with(const struct keyring *kr, int64_t subject, const uint8_t *wrapped,
+			size_t wlen, const char *field, const uint8_t *sealed, size_t len)
 {
 	uint8_t key[KEYRING_KEY_LEN];
 	char ad[128];
-	if (len < KEYRING_SEAL_OVERHEAD || load_key(st, kr, subject, key))
+	if (!wrapped || wlen != KEYRING_WRAPPED_LEN || len < KEYRING_SEAL_OVERHEAD ||
+	    keyring_open_subject_key(kr, subject, wrapped, key))
 		return NULL;
 	char *out = xmalloc(len - KEYRING_SEAL_OVERHEAD + 1);
 	field_ad(field, subject, ad, sizeof(ad));
@@ -84,6 +85,21 @@ char *subject_open(struct store *st, const struct keyring *kr, int64_t subject, 
 		return NULL;
 	}
 	out[len - KEYRING_SEAL_OVERHEAD] = '\0';
+	return out;
+}
+
+char *subject_open(struct store *st, const struct keyring *kr, int64_t subject, const char *field,
+		   const uint8_t *sealed, size_t len)
+{
+	struct store_stmt *s = store_prepare(st, "SELECT wrapped FROM subject_keys WHERE subject_id = ?");
+	store_bind_int(s, 1, subject);
+	char *out = NULL;
+	if (store_step(s) == STORE_ROW) {
+		size_t wlen;
+		const uint8_t *w = store_col_blob(s, 0, &wlen);
+		out = subject_open_with(kr, subject, w, wlen, field, sealed, len);
+	}
+	store_reset(s);
 	return out;
 }
 

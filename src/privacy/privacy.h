@@ -25,6 +25,11 @@ uint8_t *subject_seal(struct store *st, const struct keyring *kr, int64_t subjec
 char *subject_open(struct store *st, const struct keyring *kr, int64_t subject, const char *field,
 		   const uint8_t *sealed, size_t len);
 
+/* The same with the subject's wrapped key already read (a query may join subject_keys);
+ * wrapped NULL (no key: destroyed) gives NULL. */
+char *subject_open_with(const struct keyring *kr, int64_t subject, const uint8_t *wrapped,
+			size_t wlen, const char *field, const uint8_t *sealed, size_t len);
+
 /* Appends a consent record (grant or revocation); 0 or -1. */
 int consent_record(struct store *st, int64_t user, const char *purpose, int granted,
 		   const char *policy_version, const char *device_id, int64_t at);

@@ -68,6 +68,12 @@ int store_changes(struct store *st);
 enum store_rc store_begin(struct store *st);
 enum store_rc store_commit(struct store *st);
 void store_rollback(struct store *st);
+/*
+ * A read transaction: every query until store_end_read() sees one snapshot, and the database's
+ * locks are taken once instead of once a statement.  No writes inside it.
+ */
+enum store_rc store_begin_read(struct store *st);
+void store_end_read(struct store *st);
 
 /* A cheap query that proves the database answers. */
 int store_ping(struct store *st);

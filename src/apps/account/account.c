@@ -57,6 +57,16 @@ static int ip_limit(const char *ip, long per_hour, int64_t now)
 	return wait;
 }
 
+/* Fails with rate_limited, telling the client when to come back (header and body). */
+static enum err rate_limited(struct req *r, int secs, const char *why)
+{
+	char v[16];
+	snprintf(v, sizeof(v), "%d", secs);
+	req_set_header(r, "retry-after", v);
+	req_extra(r, "retry_after", json_integer(secs));
+	return req_fail(r, ERR_RATE_LIMITED, "%s; wait %d seconds", why, secs);
+}
+
 /* ---- codes ---- */
 
 static void code_hash(const struct keyring *kr, const uint8_t target[KEYRING_INDEX_LEN],
@@ -91,14 +101,8 @@ enum err code_issue(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], cons
 		wait_ms = last + CODE_RESEND_MS - now;
 	if (count >= CODE_PER_DAY && first + 24 * 3600 * 1000 - now > wait_ms)
 		wait_ms = first + 24 * 3600 * 1000 - now;
-	if (wait_ms > 0) {
-		int secs = (int)((wait_ms + 999) / 1000);
-		char v[16];
-		snprintf(v, sizeof(v), "%d", secs);
-		req_set_header(r, "retry-after", v);
-		req_extra(r, "retry_after", json_integer(secs));
-		return req_fail(r, ERR_RATE_LIMITED, "a code was sent recently; wait %d seconds", secs);
-	}
+	if (wait_ms > 0)
+		return rate_limited(r, (int)((wait_ms + 999) / 1000), "a code was sent to it recently");
 	uint8_t hash[32];
 	code_new(code);
 	code_hash(r->app->kr, target, purpose, code, hash);
@@ -194,13 +198,8 @@ enum err send_code(struct req *r, const char *phone, const char *purpose)
 	if ((rc = parse_phone(r, phone, e164)))
 		return rc;
 	int wait = ip_limit(r->ip, r->app->cfg->sms_ip_per_hour, clock_now_ms());
-	if (wait) {
-		char v[16];
-		snprintf(v, sizeof(v), "%d", wait);
-		req_set_header(r, "retry-after", v);
-		req_extra(r, "retry_after", json_integer(wait));
-		return req_fail(r, ERR_RATE_LIMITED, "too many codes requested from this address; wait %d seconds", wait);
-	}
+	if (wait)
+		return rate_limited(r, wait, "too many codes were requested from this address");
 	phone_target(r, e164, target);
 	if (store_begin(r->app->st) != STORE_OK)
 		return req_fail(r, ERR_UNAVAILABLE, "the database is busy");
@@ -281,6 +280,22 @@ static const char *cookie_value(struct req *r, size_t *len)
 	return NULL;
 }
 
+/* Session bookkeeping, run after the reply (outside the request's read transaction). */
+static void end_idle_session(struct req *r)
+{
+	struct store_stmt *s = store_prepare(r->app->st, "DELETE FROM sessions WHERE id = ?");
+	store_bind_int(s, 1, r->session_id);
+	store_run(s);
+}
+
+static void touch_session(struct req *r)
+{
+	struct store_stmt *s = store_prepare(r->app->st, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+	store_bind_int(s, 1, clock_now_ms());
+	store_bind_int(s, 2, r->session_id);
+	store_run(s);
+}
+
 enum err account_authenticate(struct req *r)
 {
 	const char *auth = req_header(r, "authorization"), *token = NULL;
@@ -304,10 +319,9 @@ enum err account_authenticate(struct req *r)
 	int64_t sid = store_col_int(s, 0), uid = store_col_int(s, 1), seen = store_col_int(s, 2);
 	store_reset(s);
 	int64_t now = clock_now_ms(), idle = r->app->cfg->session_idle_days * 24 * 3600 * 1000;
+	r->session_id = sid;
 	if (now - seen > idle) {
-		s = store_prepare(st, "DELETE FROM sessions WHERE id = ?");
-		store_bind_int(s, 1, sid);
-		store_run(s);
+		r->after = end_idle_session;
 		return req_fail(r, ERR_AUTH_REQUIRED, "the session ended after %ld idle days",
 				r->app->cfg->session_idle_days);
 	}
@@ -323,14 +337,9 @@ enum err account_authenticate(struct req *r)
 			return req_fail(r, ERR_CSRF_FAILED, NULL);
 	}
 	/* Record activity at most once a minute: a write per request would cost more than it tells. */
-	if (now - seen > 60 * 1000) {
-		s = store_prepare(st, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
-		store_bind_int(s, 1, now);
-		store_bind_int(s, 2, sid);
-		store_run(s);
-	}
+	if (now - seen > 60 * 1000)
+		r->after = touch_session;
 	r->user_id = uid;
-	r->session_id = sid;
 	r->cookie_session = cookie;
 	return ERR_OK;
 }

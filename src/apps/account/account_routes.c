@@ -79,15 +79,16 @@ static enum err post_sms_code(struct req *r)
 static json_t *me_json(struct req *r, int64_t user)
 {
 	struct store_stmt *s = store_prepare(r->app->st,
-		"SELECT phone_sealed, name, gender, email, pending_email, policy_version, created_at"
-		" FROM users WHERE id = ?");
+		"SELECT u.phone_sealed, u.name, u.gender, u.email, u.pending_email, u.policy_version,"
+		" u.created_at, k.wrapped FROM users u LEFT JOIN subject_keys k ON k.subject_id = u.id"
+		" WHERE u.id = ?");
 	store_bind_int(s, 1, user);
 	if (store_step(s) != STORE_ROW)
 		return NULL;
 	char id[ID_STR_LEN], at[CLOCK_RFC3339_LEN];
-	size_t len;
-	const uint8_t *sealed = store_col_blob(s, 0, &len);
-	char *phone = subject_open(r->app->st, r->app->kr, user, "users.phone", sealed, len);
+	size_t len, wlen;
+	const uint8_t *sealed = store_col_blob(s, 0, &len), *wrapped = store_col_blob(s, 7, &wlen);
+	char *phone = subject_open_with(r->app->kr, user, wrapped, wlen, "users.phone", sealed, len);
 	json_t *me = json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s}",
 		"id", id_format(user, id), "phone", phone ? json_string(phone) : json_null(),
 		"name", store_col_text(s, 1), "gender", store_col_text(s, 2),
