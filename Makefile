@@ -23,7 +23,7 @@ SAN_OBJS  := $(OBJS:build/obj/%=build/san/%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 SAN_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/unit-san/%)
 
-.PHONY: all run test unit unit-san api deps bench clean
+.PHONY: all run test unit unit-san api deps bench clean policy-check
 all: build/atrium
 
 deps:
@@ -80,7 +80,13 @@ unit-san: $(SAN_BINS)
 api: build/atrium
 	node --test --test-concurrency=2 tests/api/
 
-test: deps
+# The served policy is a copy of the one the project keeps beside it; they must not drift.
+SHARED_POLICY := ../shared/policy/privacy-policy.txt
+policy-check:
+	@if [ -f $(SHARED_POLICY) ] && ! cmp -s policy/privacy-policy.txt $(SHARED_POLICY); then \
+		echo "policy/privacy-policy.txt differs from $(SHARED_POLICY): copy it over" >&2; exit 1; fi
+
+test: deps policy-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san

@@ -77,7 +77,6 @@ static void test_err__rows_keep_their_status_and_code(void **state)
 		{ ERR_ACCOUNT_EXISTS, 409, "account_exists" },
 		{ ERR_ACCOUNT_NOT_FOUND, 404, "account_not_found" },
 		{ ERR_POLICY_VERSION_OUTDATED, 409, "policy_version_outdated" },
-		{ ERR_REQUEST_TIMEOUT, 408, "request_timeout" },
 		{ ERR_INTERNAL, 500, "internal_error" },
 		{ ERR_UNAVAILABLE, 503, "service_unavailable" },
 	};
