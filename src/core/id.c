@@ -40,7 +40,18 @@ int64_t id_time_ms(int64_t id)
 
 char *id_format(int64_t id, char buf[ID_STR_LEN])
 {
-	snprintf(buf, ID_STR_LEN, "%lld", (long long)id);
+	/* Every request formats at least one id: digits by hand, not through printf. */
+	char tmp[ID_STR_LEN];
+	uint64_t v = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+	int n = 0, o = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (id < 0)
+		buf[o++] = '-';
+	while (n)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
 	return buf;
 }
 

@@ -296,6 +296,11 @@ void req_json(struct req *r, int status, json_t *obj)
 	json_decref(obj);
 }
 
+void req_json_text(struct req *r, int status, const char *json, size_t len)
+{
+	send_body(r, status, "application/json; charset=utf-8", json, len);
+}
+
 void req_no_content(struct req *r)
 {
 	send_body(r, 204, NULL, "", 0);
@@ -417,10 +422,12 @@ void http_handle(h2o_req_t *h, struct app *app, struct logbuf *log)
 	id_format(id_next(), r->id);
 	peer(r, h);
 	req_set_header(r, "x-request-id", r->id);
-	int reading = !req_unsafe(r);
+	enum err rc = route(r, h);
+	/* A signed-in read runs several queries (session, then data): one snapshot takes the
+	 * database's locks once.  Anonymous reads run one query and need none. */
+	int reading = !rc && (r->route->flags & ROUTE_AUTH) && !req_unsafe(r);
 	if (reading)
 		store_begin_read(app->st);
-	enum err rc = route(r, h);
 	if (!rc && (r->route->flags & ROUTE_AUTH))
 		rc = authenticate ? authenticate(r) : req_fail(r, ERR_INTERNAL, "no authenticator");
 	if (!rc && (r->route->flags & ROUTE_BODY))

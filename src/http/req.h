@@ -2,8 +2,8 @@
  * What a route handler sees: the request context, and the helpers that read the JSON body and
  * write a JSON reply or an RFC 9457 problem.  A handler returns ERR_OK after writing its reply,
  * or an error code (usually through req_fail) and the dispatcher writes the problem.  Everything
- * allocated for a request lives in its pool and dies with it.  Safe requests (GET, HEAD) run
- * inside one read transaction of the loop's store and must not write; unsafe ones open their own
+ * allocated for a request lives in its pool and dies with it.  Signed-in safe requests (GET,
+ * HEAD) run inside one read transaction of the loop's store and must not write; unsafe ones open their own
  * write transactions, and a failed request's open transaction is rolled back.
  */
 #ifndef ATRIUM_HTTP_REQ_H
@@ -25,6 +25,8 @@ struct app {
 	const struct config *cfg;
 	struct notify *notify;
 	int tls;
+	int64_t health_checked_at; /* when /health last asked the database, and its answer */
+	int health_db_ok;
 };
 
 struct req;
@@ -99,6 +101,8 @@ void req_set_header(struct req *r, const char *name, const char *value);
 
 /* Sends obj (reference taken) as the JSON reply with status. */
 void req_json(struct req *r, int status, json_t *obj);
+/* Sends text that is already JSON (len bytes) as the reply. */
+void req_json_text(struct req *r, int status, const char *json, size_t len);
 /* Sends an empty reply (204). */
 void req_no_content(struct req *r);
 
