@@ -81,6 +81,10 @@ static int serve(const struct config *cfg)
 		fprintf(stderr, "atrium: node-id must be 0 to 1023\n");
 		goto out;
 	}
+	if (cfg->code_ttl < 1 || cfg->code_ttl > 86400) {
+		fprintf(stderr, "atrium: code-ttl must be 1 to 86400 seconds\n");
+		goto out;
+	}
 	id_init((unsigned)cfg->node_id);
 	if (prepare_data(cfg))
 		goto out;

@@ -15,6 +15,7 @@ O(session_idle_days, "session-idle-days", INT, "30",             "days of inacti
 O(sms_provider,      "sms-provider",      STR, "outbox",         "'outbox' (append to <data>/outbox/sms.jsonl) or 'http'")
 O(sms_http_url,      "sms-http-url",      STR, "",               "URL the http SMS provider POSTs {\"to\",\"text\"} to")
 O(sms_http_auth,     "sms-http-auth",     STR, "",               "Authorization header value for the http SMS provider")
+O(code_ttl,          "code-ttl",          INT, "300",            "seconds an SMS or e-mail verification code stays valid")
 O(sms_ip_per_hour,   "sms-ip-per-hour",   INT, "30",             "verification codes one client address may request per hour")
 O(email_provider,    "email-provider",    STR, "outbox",         "'outbox' (append to <data>/outbox/email.jsonl) or 'smtp'")
 O(smtp_url,          "smtp-url",          STR, "",               "SMTP server, e.g. smtps://smtp.example.com:465")

@@ -114,7 +114,7 @@ enum err code_issue(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], cons
 	store_bind_text(s, 3, purpose, -1);
 	store_bind_blob(s, 4, hash, sizeof(hash));
 	store_bind_int(s, 5, now);
-	store_bind_int(s, 6, now + CODE_TTL_MS);
+	store_bind_int(s, 6, now + r->app->cfg->code_ttl * 1000);
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the code");
 	/* Codes older than a day serve no limit any more: sweep them as we go. */
@@ -206,13 +206,19 @@ enum err send_code(struct req *r, const char *phone, const char *purpose)
 	if ((rc = code_issue(r, target, purpose, code)))
 		return rc;
 	snprintf(text, sizeof(text),
-		 "【Atrium】验证码 %s，5 分钟内有效，请勿告诉他人。Your Atrium code is %s, valid for 5 minutes.",
-		 code, code);
+		 "【Atrium】验证码 %s，%ld 分钟内有效，请勿告诉他人。Your Atrium code is %s, valid for %ld minutes.",
+		 code, ttl_minutes(r), code, ttl_minutes(r));
 	if (notify_sms(r->app->notify, e164, "code", purpose, code, text))
 		return req_fail(r, ERR_UNAVAILABLE, "the SMS could not be sent");
 	if (store_commit(r->app->st) != STORE_OK)
 		return req_fail(r, ERR_INTERNAL, "cannot store the code");
 	return ERR_OK;
+}
+
+long ttl_minutes(struct req *r)
+{
+	long m = (r->app->cfg->code_ttl + 59) / 60;
+	return m ? m : 1;
 }
 
 /* ---- sessions ---- */

@@ -7,7 +7,6 @@
 #define ATRIUM_APPS_ACCOUNT_H
 #include "http/req.h"
 
-#define CODE_TTL_MS (5 * 60 * 1000)
 #define CODE_MAX_TRIES 5
 #define CODE_RESEND_MS (60 * 1000)
 #define CODE_PER_DAY 10

@@ -10,6 +10,8 @@
 enum err parse_phone(struct req *r, const char *in, char e164[PHONE_E164_LEN] /* OUT */);
 /* The blind index a phone number's codes and account are found by. */
 void phone_target(struct req *r, const char *e164, uint8_t out[KEYRING_INDEX_LEN] /* OUT */);
+/* How long a code lives, in whole minutes (rounded up), for the message that carries it. */
+long ttl_minutes(struct req *r);
 /* Checks limits, makes and sends an SMS code (one transaction). */
 enum err send_code(struct req *r, const char *phone, const char *purpose);
 /* Inside a transaction the caller opened: checks limits and stores a new code for target. */

@@ -70,7 +70,7 @@ static enum err post_sms_code(struct req *r)
 	/* The same reply whether or not the number has an account: nobody learns who is registered. */
 	if ((rc = send_code(r, req_str(r, "phone"), purpose)))
 		return rc;
-	req_json(r, 202, json_pack("{s:b, s:i, s:i}", "sent", 1, "expires_in", CODE_TTL_MS / 1000,
+	req_json(r, 202, json_pack("{s:b, s:i, s:i}", "sent", 1, "expires_in", (int)r->app->cfg->code_ttl,
 				   "resend_after", CODE_RESEND_MS / 1000));
 	return ERR_OK;
 }
@@ -369,8 +369,8 @@ static enum err patch_me(struct req *r)
 			return req_fail(r, ERR_INTERNAL, "cannot update the account");
 		char text[512];
 		snprintf(text, sizeof(text),
-			 "您的 Atrium 邮箱验证码是 %s，5 分钟内有效。\nYour Atrium e-mail verification code is %s; it is valid for 5 minutes.",
-			 code, code);
+			 "您的 Atrium 邮箱验证码是 %s，%ld 分钟内有效。\nYour Atrium e-mail verification code is %s; it is valid for %ld minutes.",
+			 code, ttl_minutes(r), code, ttl_minutes(r));
 		if (notify_email(r->app->notify, email, "code", "email", code,
 				 "Atrium 邮箱验证 / Verify your e-mail", text))
 			return req_fail(r, ERR_UNAVAILABLE, "the e-mail could not be sent");
