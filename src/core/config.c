@@ -154,7 +154,7 @@ static int walk_args(struct config *cfg, int argc, char **argv, int apply, char 
 	return 0;
 }
 
-int config_load(struct config *cfg, int argc, char **argv, char **envp, char **rest, int *nrest,
+static int load(struct config *cfg, int argc, char **argv, char **envp, char **rest, int *nrest,
 		char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -199,6 +199,15 @@ int config_load(struct config *cfg, int argc, char **argv, char **envp, char **r
 		}
 	}
 	return walk_args(cfg, argc, argv, 1, rest, nrest, err, errlen);
+}
+
+int config_load(struct config *cfg, int argc, char **argv, char **envp, char **rest, int *nrest,
+		char *err, size_t errlen)
+{
+	int rc = load(cfg, argc, argv, envp, rest, nrest, err, errlen);
+	if (rc)
+		config_release(cfg);
+	return rc;
 }
 
 void config_release(struct config *cfg)

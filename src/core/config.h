@@ -21,7 +21,8 @@ struct config {
  * Fills cfg from defaults, the file named by --config or ATRIUM_CONFIG, env and argv.  argv holds
  * options only; positional arguments are returned through rest (argv order kept, at most argc).
  * Returns 0, or -1 with a message in err (unknown option, missing value, bad number, unreadable or
- * malformed file).  cfg owns its strings: release with config_release().
+ * malformed file), and then holds nothing.  cfg owns its strings: release with config_release()
+ * (harmless on a failed or already released cfg).
  */
 int config_load(struct config *cfg, int argc, char **argv, char **envp, char **rest /* OUT */,
 		int *nrest /* OUT */, char *err, size_t errlen);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,7 +81,9 @@ export function runAtrium(args, { env = {}, timeout = 30_000 } = {}) {
  * One HTTP request on a fresh connection (no keep-alive, so killed and restarted servers
  * never meet a stale pooled socket). `body`: object → JSON with Content-Type
  * application/json; string/Buffer → sent as is, with no Content-Type unless given.
- * Returns {status, headers (lowercase names), json, text, method, path}.
+ * An https:// base is reached over TLS (HTTP/1.1) without checking the certificate: the
+ * tests' certificates are throwaway self-signed ones.
+ * Returns {status, headers (lowercase names), json, text, method, path, httpVersion}.
  */
 export function httpRequest(base, method, urlPath, { body, token, cookie, headers = {}, timeout = 15_000 } = {}) {
   const url = new URL(urlPath, base);
@@ -98,7 +101,10 @@ export function httpRequest(base, method, urlPath, { body, token, cookie, header
   if (token) h.Authorization = `Bearer ${token}`;
   if (cookie) h.Cookie = cookie;
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: h, agent: false, timeout }, (res) => {
+    const tls = url.protocol === 'https:';
+    const options = { method, headers: h, agent: false, timeout };
+    if (tls) options.rejectUnauthorized = false;
+    const req = (tls ? https : http).request(url, options, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -107,7 +113,7 @@ export function httpRequest(base, method, urlPath, { body, token, cookie, header
         if (text.length > 0 && /json/.test(res.headers['content-type'] || '')) {
           try { json = JSON.parse(text); } catch { json = undefined; }
         }
-        resolve({ status: res.statusCode, headers: res.headers, json, text, method, path: urlPath });
+        resolve({ status: res.statusCode, headers: res.headers, json, text, method, path: urlPath, httpVersion: res.httpVersion });
       });
       res.on('error', reject);
     });
@@ -184,13 +190,14 @@ function readJsonl(file) {
 }
 
 export class Server {
-  constructor({ port, dataDir, args = [], env = {}, listenFlag = true }) {
+  constructor({ port, dataDir, args = [], env = {}, listenFlag = true, https: tls = false }) {
     this.port = port;
     this.dataDir = dataDir;
     this.args = args;
     this.env = env;
     this.listenFlag = listenFlag;
-    this.base = `http://127.0.0.1:${port}`;
+    this.tls = tls; // served over TLS (--tls-cert/--tls-key in args): health wait and req use https
+    this.base = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     this.proc = null;
     this.stdout = '';
     this.stderr = '';
@@ -391,9 +398,10 @@ export class Server {
 /**
  * Starts `build/atrium serve` on a free port with a fresh data folder. With a test context
  * `t` the server and its folder are removed after that test; otherwise call dispose().
+ * `https: true` when `args` make it serve TLS: it is then waited for and spoken to over https.
  */
-export async function startServer(t, { args = [], env = {} } = {}) {
-  const srv = new Server({ port: await freePort(), dataDir: await tempDir(), args, env });
+export async function startServer(t, { args = [], env = {}, https: tls = false } = {}) {
+  const srv = new Server({ port: await freePort(), dataDir: await tempDir(), args, env, https: tls });
   if (t) t.after(() => srv.dispose());
   try {
     await srv.start();
