@@ -27,6 +27,7 @@
 #include "core/banned.h"
 
 #define GRACE_MS 10000
+#define QUIET_MS 500
 
 struct worker {
 	h2o_context_t ctx;
@@ -37,6 +38,7 @@ struct worker {
 	struct logbuf *log;
 	pthread_t thread;
 	int failed;
+	int64_t last_request_us; /* during a graceful stop: when this loop last took a request */
 };
 
 struct handler {
@@ -103,6 +105,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	(void)self;
 	struct worker *w = (struct worker *)req->conn->ctx; /* ctx is the first member */
+	if (stopping)
+		w->last_request_us = clock_mono_us();
 	http_handle(req, &w->app, w->log);
 	return 0;
 }
@@ -150,8 +154,13 @@ static void *run(void *arg)
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
 	h2o_context_request_shutdown(&w->ctx);
-	int64_t until = clock_mono_us() + GRACE_MS * 1000;
-	while (conns_open(w) && clock_mono_us() < until) {
+	/* Requests are answered in the loop turn that reads them, so once the loop has been quiet
+	 * for a moment only idle keep-alive connections remain (h2o 2.2 does not close those on
+	 * shutdown): stop then, or when every connection is gone, or after the grace period. */
+	int64_t start = clock_mono_us(), until = start + GRACE_MS * 1000;
+	w->last_request_us = start;
+	while (conns_open(w) && clock_mono_us() < until &&
+	       clock_mono_us() - w->last_request_us < QUIET_MS * 1000) {
 		h2o_evloop_run(loop, 50);
 		logbuf_flush(w->log);
 	}

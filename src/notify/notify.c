@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
 #include "core/clock.h"
@@ -113,16 +114,37 @@ static char *b64(const char *in)
 	return out;
 }
 
+/* The text with every line ending as CRLF, as SMTP requires. */
+static char *crlf(const char *text)
+{
+	char *out = xmalloc(strlen(text) * 2 + 1), *o = out;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && (p == text || p[-1] != '\r'))
+			*o++ = '\r';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 static int send_smtp(struct notify *n, struct message *m)
 {
-	char *subject = b64(m->subject);
-	size_t len = strlen(m->text) + strlen(subject) + strlen(m->to) + strlen(n->smtp_from) + 256;
+	char *subject = b64(m->subject), *body = crlf(m->text), date[64], msgid[ID_STR_LEN];
+	const char *domain = strchr(n->smtp_from, '@');
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	id_format(id_next(), msgid);
+	size_t len = strlen(body) + strlen(subject) + strlen(m->to) + 2 * strlen(n->smtp_from) + 512;
 	char *mail = xmalloc(len);
 	snprintf(mail, len,
-		 "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\n"
-		 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n%s\r\n",
-		 n->smtp_from, m->to, subject, m->text);
+		 "Date: %s\r\nMessage-ID: <%s%s>\r\nFrom: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\n"
+		 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		 "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
+		 date, msgid, domain ? domain : "@atrium", n->smtp_from, m->to, subject, body);
 	free(subject);
+	free(body);
 	CURL *c = curl_easy_init();
 	struct curl_slist *rcpt = curl_slist_append(NULL, m->to);
 	struct upload u = { mail, strlen(mail), 0 };

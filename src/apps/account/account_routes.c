@@ -177,7 +177,10 @@ static enum err post_register(struct req *r)
 	store_bind_int(s, 6, now);
 	store_bind_int(s, 7, now);
 	free(sealed);
-	if (store_run(s) != STORE_DONE)
+	enum store_rc src = store_run(s);
+	if (src == STORE_CONSTRAINT) /* another sign-up for this number committed first */
+		return req_fail(r, ERR_ACCOUNT_EXISTS, NULL);
+	if (src != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the account");
 	/* Accepting the policy is a consent like any other: who, which version, when, on which device. */
 	if (consent_record(st, user, "privacy_policy", 1, policy_version(), json_str(device, "id", ""), now))
