@@ -28,6 +28,13 @@ void clock_set_fixed(int64_t ms)
 	fixed_ms = ms;
 }
 
+static char *digits_to(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
 char *clock_format(int64_t ms, char buf[CLOCK_RFC3339_LEN])
 {
 	time_t secs = (time_t)(ms / 1000);
@@ -38,8 +45,26 @@ char *clock_format(int64_t ms, char buf[CLOCK_RFC3339_LEN])
 	}
 	struct tm tm;
 	gmtime_r(&secs, &tm);
-	snprintf(buf, CLOCK_RFC3339_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) { /* outside RFC 3339's years */
+		snprintf(buf, CLOCK_RFC3339_LEN, "0000-01-01T00:00:00.000Z");
+		return buf;
+	}
+	/* Every reply formats times: digits by hand, not through printf. */
+	char *p = digits_to(buf, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = digits_to(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = digits_to(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = digits_to(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits_to(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = digits_to(p, tm.tm_sec, 2);
+	*p++ = '.';
+	p = digits_to(p, milli, 3);
+	*p++ = 'Z';
+	*p = '\0';
 	return buf;
 }
 

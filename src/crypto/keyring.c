@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "core/id.h"
 #include "core/mem.h"
 #include "crypto/keyring.h"
 #include "core/banned.h"
@@ -103,7 +104,9 @@ void keyring_free(struct keyring *kr)
 
 static void subject_ad(int64_t subject, char ad[32])
 {
-	snprintf(ad, 32, "subject:%lld", (long long)subject);
+	/* "subject:<id>", built without printf: every signed-in read opens a key */
+	memcpy(ad, "subject:", 8);
+	id_format(subject, ad + 8);
 }
 
 void keyring_new_subject_key(const struct keyring *kr, int64_t subject,

@@ -230,16 +230,19 @@ void csrf_token(const struct keyring *kr, const char *token, char out[TOKEN_STR_
 	token_b64(mac, sizeof(mac), out);
 }
 
-enum err session_create(struct req *r, int64_t user, json_t *device, int cookie, json_t **out)
+enum err session_create(struct req *r, int64_t user, json_t *device, int cookie,
+			struct new_session *out)
 {
-	char token[TOKEN_STR_LEN], sid[ID_STR_LEN], exp[CLOCK_RFC3339_LEN];
 	uint8_t hash[TOKEN_HASH_LEN];
-	int64_t now = clock_now_ms(), id = id_next();
-	token_new(token, hash);
+	int64_t now = clock_now_ms();
+	memset(out, 0, sizeof(*out));
+	out->id = id_next();
+	out->cookie = cookie;
+	token_new(out->token, hash);
 	struct store_stmt *s = store_prepare(r->app->st,
 		"INSERT INTO sessions (id, user_id, token_hash, cookie, device_id, device_model, device_os,"
 		" app_version, ip, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	store_bind_int(s, 1, id);
+	store_bind_int(s, 1, out->id);
 	store_bind_int(s, 2, user);
 	store_bind_blob(s, 3, hash, sizeof(hash));
 	store_bind_int(s, 4, cookie);
@@ -253,18 +256,14 @@ enum err session_create(struct req *r, int64_t user, json_t *device, int cookie,
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the session");
 	int64_t idle = r->app->cfg->session_idle_days * 24 * 3600 * 1000;
-	*out = json_pack("{s:s, s:s}", "id", id_format(id, sid), "expires_at", clock_format(now + idle, exp));
+	out->expires_at = now + idle;
 	if (cookie) {
-		char csrf[TOKEN_STR_LEN], hdr[256];
-		csrf_token(r->app->kr, token, csrf);
-		json_object_set_new(*out, "csrf_token", json_string(csrf));
+		char hdr[256];
+		csrf_token(r->app->kr, out->token, out->csrf);
 		snprintf(hdr, sizeof(hdr), "%s=%s; Path=/api/v1; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
-			 SESSION_COOKIE, token, (long long)(idle / 1000), r->app->tls ? "; Secure" : "");
+			 SESSION_COOKIE, out->token, (long long)(idle / 1000), r->app->tls ? "; Secure" : "");
 		req_set_header(r, "set-cookie", hdr);
-	} else {
-		json_object_set_new(*out, "token", json_string(token));
 	}
-	sodium_memzero(token, sizeof(token));
 	return ERR_OK;
 }
 

@@ -22,8 +22,18 @@ enum err code_check(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], cons
 		    const char *code, int64_t *code_id /* OUT */);
 /* Inside the caller's transaction: marks the checked code used; fails if another request did. */
 enum err code_consume(struct req *r, int64_t code_id);
-/* Inside the caller's transaction: a new session for the device; *out is the reply's "session". */
-enum err session_create(struct req *r, int64_t user, json_t *device, int cookie, json_t **out /* OUT */);
+/* A new session as its owner gets it, once: the token is never shown again. */
+struct new_session {
+	int64_t id, expires_at;
+	int cookie;                     /* the token went out as a cookie, not in the body */
+	char token[TOKEN_STR_LEN];      /* wiped after the reply */
+	char csrf[TOKEN_STR_LEN];
+};
+
+/* Inside the caller's transaction: a new session for the device (sets the cookie header when
+ * asked for one). */
+enum err session_create(struct req *r, int64_t user, json_t *device, int cookie,
+			struct new_session *out /* OUT */);
 void csrf_token(const struct keyring *kr, const char *token, char out[TOKEN_STR_LEN] /* OUT */);
 
 #endif

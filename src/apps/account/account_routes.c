@@ -4,7 +4,9 @@
 #include <string.h>
 #include "apps/account/account.h"
 #include "apps/account/account_int.h"
+#include <sodium.h>
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "notify/notify.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
@@ -75,8 +77,8 @@ static enum err post_sms_code(struct req *r)
 	return ERR_OK;
 }
 
-/* The account as its owner sees it. */
-static json_t *me_json(struct req *r, int64_t user)
+/* Writes the account as its owner sees it; 0, or -1 when there is no such account. */
+static int me_write(struct req *r, int64_t user, struct jsonw *w, const char *key)
 {
 	struct store_stmt *s = store_prepare(r->app->st,
 		"SELECT u.phone_sealed, u.name, u.gender, u.email, u.pending_email, u.policy_version,"
@@ -84,20 +86,23 @@ static json_t *me_json(struct req *r, int64_t user)
 		" WHERE u.id = ?");
 	store_bind_int(s, 1, user);
 	if (store_step(s) != STORE_ROW)
-		return NULL;
-	char id[ID_STR_LEN], at[CLOCK_RFC3339_LEN];
+		return -1;
 	size_t len, wlen;
 	const uint8_t *sealed = store_col_blob(s, 0, &len), *wrapped = store_col_blob(s, 7, &wlen);
 	char *phone = subject_open_with(r->app->kr, user, wrapped, wlen, "users.phone", sealed, len);
-	json_t *me = json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s}",
-		"id", id_format(user, id), "phone", phone ? json_string(phone) : json_null(),
-		"name", store_col_text(s, 1), "gender", store_col_text(s, 2),
-		"email", store_col_is_null(s, 3) ? json_null() : json_string(store_col_text(s, 3)),
-		"pending_email", store_col_is_null(s, 4) ? json_null() : json_string(store_col_text(s, 4)),
-		"policy_version", store_col_text(s, 5), "created_at", clock_format(store_col_int(s, 6), at));
+	jsonw_open(w, key, '{');
+	jsonw_id(w, "id", user);
+	jsonw_str(w, "phone", phone);
+	jsonw_str(w, "name", store_col_text(s, 1));
+	jsonw_str(w, "gender", store_col_text(s, 2));
+	jsonw_str(w, "email", store_col_is_null(s, 3) ? NULL : store_col_text(s, 3));
+	jsonw_str(w, "pending_email", store_col_is_null(s, 4) ? NULL : store_col_text(s, 4));
+	jsonw_str(w, "policy_version", store_col_text(s, 5));
+	jsonw_time(w, "created_at", store_col_int(s, 6));
+	jsonw_close(w, '}');
 	store_reset(s);
 	free(phone);
-	return me;
+	return 0;
 }
 
 /* Common to sign-up and sign-in: body, phone and code checked; the code's id returned. */
@@ -126,10 +131,26 @@ static enum err check_sign_in(struct req *r, const char *purpose, const struct f
 	return code_check(r, target, purpose, req_str(r, "code"), code_id);
 }
 
-static void reply_signed_in(struct req *r, int status, int64_t user, json_t *session)
+static void reply_signed_in(struct req *r, int status, int64_t user, struct new_session *ns)
 {
-	json_t *me = me_json(r, user);
-	req_json(r, status, json_pack("{s:o, s:o}", "user", me ? me : json_null(), "session", session));
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	if (me_write(r, user, &w, "user"))
+		jsonw_null(&w, "user");
+	jsonw_open(&w, "session", '{');
+	jsonw_id(&w, "id", ns->id);
+	jsonw_time(&w, "expires_at", ns->expires_at);
+	if (ns->cookie)
+		jsonw_str(&w, "csrf_token", ns->csrf);
+	else
+		jsonw_str(&w, "token", ns->token);
+	jsonw_close(&w, '}');
+	jsonw_close(&w, '}');
+	req_json_text(r, status, w.buf, w.len);
+	sodium_memzero(w.buf, w.len);
+	sodium_memzero(ns->token, sizeof(ns->token));
+	jsonw_release(&w);
 }
 
 static int cookie_wanted(struct req *r)
@@ -145,7 +166,8 @@ static enum err post_register(struct req *r)
 	};
 	char e164[PHONE_E164_LEN];
 	uint8_t target[KEYRING_INDEX_LEN];
-	json_t *device, *session;
+	json_t *device;
+	struct new_session session;
 	int64_t code_id, now = clock_now_ms(), user = id_next();
 	struct store *st = r->app->st;
 	enum err rc;
@@ -193,11 +215,9 @@ static enum err post_register(struct req *r)
 		return req_fail(r, ERR_INTERNAL, "cannot record the device");
 	if ((rc = session_create(r, user, device, cookie_wanted(r), &session)))
 		return rc;
-	if (store_commit(st) != STORE_OK) {
-		json_decref(session);
+	if (store_commit(st) != STORE_OK)
 		return req_fail(r, ERR_INTERNAL, "cannot commit the account");
-	}
-	reply_signed_in(r, 201, user, session);
+	reply_signed_in(r, 201, user, &session);
 	return ERR_OK;
 }
 
@@ -228,7 +248,8 @@ static enum err post_login(struct req *r)
 	};
 	char e164[PHONE_E164_LEN], sms[1024] = "";
 	uint8_t target[KEYRING_INDEX_LEN];
-	json_t *device, *session;
+	json_t *device;
+	struct new_session session;
 	int64_t code_id, now = clock_now_ms(), user;
 	struct store *st = r->app->st;
 	enum err rc;
@@ -256,13 +277,11 @@ static enum err post_login(struct req *r)
 		return req_fail(r, ERR_INTERNAL, "cannot store the notification");
 	if ((rc = session_create(r, user, device, cookie_wanted(r), &session)))
 		return rc;
-	if (store_commit(st) != STORE_OK) {
-		json_decref(session);
+	if (store_commit(st) != STORE_OK)
 		return req_fail(r, ERR_INTERNAL, "cannot commit the sign-in");
-	}
 	if (*sms)
 		notify_sms(r->app->notify, e164, "new_sign_in", NULL, NULL, sms);
-	reply_signed_in(r, 200, user, session);
+	reply_signed_in(r, 200, user, &session);
 	return ERR_OK;
 }
 
@@ -296,10 +315,14 @@ static enum err post_logout(struct req *r)
 
 static enum err get_me(struct req *r)
 {
-	json_t *me = me_json(r, r->user_id);
-	if (!me)
+	struct jsonw w;
+	jsonw_init(&w);
+	if (me_write(r, r->user_id, &w, NULL)) {
+		jsonw_release(&w);
 		return req_fail(r, ERR_AUTH_REQUIRED, NULL);
-	req_json(r, 200, me);
+	}
+	req_json_text(r, 200, w.buf, w.len);
+	jsonw_release(&w);
 	return ERR_OK;
 }
 
