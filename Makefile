@@ -5,7 +5,7 @@ PKGS    := libh2o-evloop jansson sqlite3 libsodium libcurl openssl
 # h2o's pkg-config file leaves out the flag that selects its own event loop over libuv.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DH2O_USE_LIBUV=0
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wformat=2 -Werror=implicit-function-declaration
+WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers -Wformat=2 -Werror=implicit-function-declaration
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -Isrc -MMD -MP $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lpthread -lm

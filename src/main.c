@@ -14,6 +14,7 @@
 #include "crypto/keyring.h"
 #include "http/http.h"
 #include "notify/notify.h"
+#include "privacy/privacy.h"
 #include "store/store.h"
 #include "version.h"
 #include "core/banned.h"
@@ -92,7 +93,8 @@ static int serve(const struct config *cfg)
 		fprintf(stderr, "atrium: another server is running on '%s'\n", cfg->data);
 		goto out;
 	}
-	if (!(kr = keyring_load(key_path, err, sizeof(err))) || !(st = store_open(db_path, err, sizeof(err))) ||
+	if (third_parties_load(cfg->third_parties, err, sizeof(err)) ||
+	    !(kr = keyring_load(key_path, err, sizeof(err))) || !(st = store_open(db_path, err, sizeof(err))) ||
 	    store_migrate(st, err, sizeof(err)) || !(notify = notify_new(cfg, err, sizeof(err)))) {
 		fprintf(stderr, "atrium: %s\n", err);
 		goto out;

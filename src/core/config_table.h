@@ -12,6 +12,7 @@ O(idle_timeout,      "idle-timeout",      INT, "30",             "seconds an idl
 O(access_log,        "access-log",        STR, "",               "access log path, '-' for stdout, 'off' for none (default <data>/logs/access.jsonl)")
 O(node_id,           "node-id",           INT, "0",              "node number in ids (0-1023), unique per server in a cluster")
 O(session_idle_days, "session-idle-days", INT, "30",             "days of inactivity after which a session ends")
+O(third_parties,     "third-parties",     STR, "",               "JSON file listing third-party SDKs and processors (PP-14)")
 O(sms_provider,      "sms-provider",      STR, "outbox",         "'outbox' (append to <data>/outbox/sms.jsonl) or 'http'")
 O(sms_http_url,      "sms-http-url",      STR, "",               "URL the http SMS provider POSTs {\"to\",\"text\"} to")
 O(sms_http_auth,     "sms-http-auth",     STR, "",               "Authorization header value for the http SMS provider")

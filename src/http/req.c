@@ -178,6 +178,22 @@ const char *req_query(struct req *r, const char *name)
 	return NULL;
 }
 
+const char *req_lang(struct req *r)
+{
+	/* The first of zh or en the header names wins; q-values rank the same way in practice,
+	 * since clients list languages in order of preference. */
+	const char *al = req_header(r, "accept-language");
+	for (const char *p = al; p && *p; p++) {
+		if (p != al && p[-1] != ',' && p[-1] != ' ')
+			continue;
+		if (!strncasecmp(p, "en", 2))
+			return "en";
+		if (!strncasecmp(p, "zh", 2))
+			return "zh";
+	}
+	return "zh";
+}
+
 int req_unsafe(struct req *r)
 {
 	h2o_iovec_t m = H(r)->method;

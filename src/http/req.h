@@ -96,6 +96,8 @@ const char *req_header(struct req *r, const char *name);
 const char *req_query(struct req *r, const char *name);
 /* Whether the method may change state (anything but GET, HEAD, OPTIONS). */
 int req_unsafe(struct req *r);
+/* The reply language the client prefers by Accept-Language: "en", or "zh" (the default). */
+const char *req_lang(struct req *r);
 /* Adds a response header. */
 void req_set_header(struct req *r, const char *name, const char *value);
 

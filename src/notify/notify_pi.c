@@ -14,3 +14,10 @@ const struct pi_column notify_pi[] = {
 	{ "notifications", "read_at", PI_LOG, "user_id", WHY, "contract", KEEP, ERASE_DELETE_ROW },
 	{ 0 }
 };
+
+const struct pi_dataset notify_sets[] = {
+	{ "notifications", "user_id", CONTROLLER_PLATFORM, 1, "站内通知", "in-app notifications",
+	  "告知您账号相关的事件，例如新设备登录", "tell you about your account, such as a sign-in on a new device",
+	  "账号存续期间", "while the account exists" },
+	{ 0 }
+};

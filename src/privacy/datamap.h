@@ -29,6 +29,17 @@ enum pi_erasure {
 	ERASE_KEEP,    /* with the legal reason in .basis */
 };
 
+/* What an export shows of a column (the default shows its value). */
+enum pi_export {
+	EXPORT_VALUE,
+	EXPORT_OMIT, /* secrets and machinery: hashes, wrapped keys */
+};
+
+enum pi_controller {
+	CONTROLLER_PLATFORM,   /* Atrium's operator decides (the account) */
+	CONTROLLER_ENTERPRISE, /* the enterprise decides (PP-09) */
+};
+
 struct pi_column {
 	const char *table, *column;
 	enum pi_category category;
@@ -37,6 +48,22 @@ struct pi_column {
 	const char *basis;     /* "contract", "consent", or the named legal exception */
 	const char *retention; /* how long it is kept */
 	enum pi_erasure erasure;
+	enum pi_export export;
+	int correctable;       /* its subject may change it (PP-36) */
+};
+
+/*
+ * A table as a person reads about it: one entry per table, in Chinese and English, for the
+ * "what we collect" page and the user's own data summary.
+ */
+struct pi_dataset {
+	const char *table;
+	const char *subject; /* column naming whose rows these are, or NULL (nobody's) */
+	enum pi_controller controller;
+	int listed;          /* shown on the collection page (0: bookkeeping, nobody's data) */
+	const char *title_zh, *title_en;
+	const char *why_zh, *why_en;
+	const char *kept_zh, *kept_en;
 };
 
 /* Every declared column, NULL-table terminated, gathered from the modules' *_pi.c files. */
@@ -44,7 +71,17 @@ const struct pi_column *datamap_find(const char *table, const char *column);
 /* Calls fn for each declaration in module order. */
 void datamap_each(void (*fn)(const struct pi_column *c, void *arg), void *arg);
 
+/* The declaration of a table, or NULL. */
+const struct pi_dataset *datamap_dataset(const char *table);
+/* Calls fn for each table declaration in module order. */
+void datamap_each_dataset(void (*fn)(const struct pi_dataset *d, void *arg), void *arg);
+/* Labels of a category and of a controller in "zh" or "en". */
+const char *datamap_category_label(enum pi_category c, const char *lang);
+const char *datamap_category_name(enum pi_category c);
+const char *datamap_controller_name(enum pi_controller c);
+
 /* The modules' tables (in their *_pi.c). */
 extern const struct pi_column privacy_pi[], account_pi[], notify_pi[];
+extern const struct pi_dataset privacy_sets[], account_sets[], notify_sets[];
 
 #endif

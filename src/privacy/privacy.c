@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <jansson.h>
 #include "core/clock.h"
 #include "core/embedded.h"
 #include "core/id.h"
@@ -144,4 +145,72 @@ const char *policy_version(void)
 {
 	pthread_once(&version_once, make_version);
 	return version;
+}
+
+static char *third_parties = NULL;
+static size_t third_parties_len;
+
+int third_parties_load(const char *path, char *err, size_t errlen)
+{
+	static const char *const fields[] = { "name", "company", "purpose", "scenario",
+					      "collection_method", "policy_url", "platform" };
+	json_error_t jerr;
+	json_t *list = NULL;
+	free(third_parties);
+	third_parties = NULL;
+	if (!path || !*path) {
+		list = json_array();
+	} else if (!(list = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr))) {
+		snprintf(err, errlen, "third-parties file '%s': %s (line %d)", path, jerr.text, jerr.line);
+		return -1;
+	}
+	if (!json_is_array(list)) {
+		snprintf(err, errlen, "third-parties file '%s' must hold a JSON array", path);
+		goto fail;
+	}
+	size_t i;
+	json_t *entry;
+	json_array_foreach(list, i, entry) {
+		if (!json_is_object(entry) || json_object_size(entry) != 8) {
+			snprintf(err, errlen, "third-parties entry %zu must be an object of exactly name, company, "
+				 "data_types, purpose, scenario, collection_method, policy_url, platform", i + 1);
+			goto fail;
+		}
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+			json_t *v = json_object_get(entry, fields[f]);
+			if (!json_is_string(v) || !json_string_length(v)) {
+				snprintf(err, errlen, "third-parties entry %zu: '%s' must be a non-empty string", i + 1, fields[f]);
+				goto fail;
+			}
+		}
+		json_t *types = json_object_get(entry, "data_types"), *t;
+		size_t j;
+		if (!json_is_array(types) || !json_array_size(types)) {
+			snprintf(err, errlen, "third-parties entry %zu: 'data_types' must be a non-empty array", i + 1);
+			goto fail;
+		}
+		json_array_foreach(types, j, t) {
+			if (!json_is_string(t)) {
+				snprintf(err, errlen, "third-parties entry %zu: 'data_types' holds strings only", i + 1);
+				goto fail;
+			}
+		}
+	}
+	third_parties = json_dumps(list, JSON_COMPACT);
+	third_parties_len = strlen(third_parties);
+	json_decref(list);
+	return 0;
+fail:
+	json_decref(list);
+	return -1;
+}
+
+const char *third_parties_json(size_t *len)
+{
+	if (!third_parties) {
+		*len = 2;
+		return "[]";
+	}
+	*len = third_parties_len;
+	return third_parties;
 }

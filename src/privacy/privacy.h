@@ -34,6 +34,15 @@ char *subject_open_with(const struct keyring *kr, int64_t subject, const uint8_t
 int consent_record(struct store *st, int64_t user, const char *purpose, int granted,
 		   const char *policy_version, const char *device_id, int64_t at);
 
+/*
+ * The register of third-party SDKs and processors (PP-14), read once at start from a JSON file:
+ * an array of {name, company, data_types [strings], purpose, scenario, collection_method,
+ * policy_url, platform}.  An empty path means none.  Returns 0, or -1 with the reason in err.
+ */
+int third_parties_load(const char *path, char *err, size_t errlen);
+/* The register as JSON text ("[]" when none). */
+const char *third_parties_json(size_t *len /* OUT */);
+
 /* The privacy policy in force: its text and version (16 hex digits of its hash). */
 const char *policy_text(size_t *len /* OUT */);
 const char *policy_version(void);

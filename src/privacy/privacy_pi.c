@@ -8,7 +8,7 @@ const struct pi_column privacy_pi[] = {
 	{ "schema_migrations", "name", PI_NONE, NULL, "schema bookkeeping", "none", "forever", ERASE_KEEP },
 	{ "schema_migrations", "applied_at", PI_NONE, NULL, "schema bookkeeping", "none", "forever", ERASE_KEEP },
 	{ "subject_keys", "subject_id", PI_NONE, "subject_id", "find the subject's data key", "contract", KEEP_ACCOUNT, ERASE_DELETE_ROW },
-	{ "subject_keys", "wrapped", PI_NONE, "subject_id", "encrypt the subject's sensitive fields", "contract", KEEP_ACCOUNT, ERASE_DESTROY_KEY },
+	{ "subject_keys", "wrapped", PI_NONE, "subject_id", "encrypt the subject's sensitive fields", "contract", KEEP_ACCOUNT, ERASE_DESTROY_KEY, EXPORT_OMIT },
 	{ "subject_keys", "created_at", PI_NONE, "subject_id", "key rotation", "contract", KEEP_ACCOUNT, ERASE_DELETE_ROW },
 	{ "consents", "id", PI_NONE, "user_id", "identify the record", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
 	{ "consents", "user_id", PI_IDENTITY, "user_id", "whose consent", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
@@ -17,5 +17,17 @@ const struct pi_column privacy_pi[] = {
 	{ "consents", "policy_version", PI_LOG, "user_id", "which policy text was accepted", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
 	{ "consents", "device_id", PI_DEVICE, "user_id", "where consent was given", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
 	{ "consents", "created_at", PI_LOG, "user_id", "when consent was given", "legal obligation: proof of consent", KEEP_ACCOUNT, ERASE_DELETE_ROW },
+	{ 0 }
+};
+
+const struct pi_dataset privacy_sets[] = {
+	{ "schema_migrations", NULL, CONTROLLER_PLATFORM, 0, "数据库结构版本", "schema versions",
+	  "记录已应用的数据库迁移", "which schema changes were applied", "永久", "forever" },
+	{ "subject_keys", "subject_id", CONTROLLER_PLATFORM, 1, "数据密钥", "data keys",
+	  "加密您的敏感字段；销毁密钥即永久删除这些字段", "encrypt your sensitive fields; destroying the key erases them for good",
+	  "账号存续期间", "while the account exists" },
+	{ "consents", "user_id", CONTROLLER_PLATFORM, 1, "同意记录", "consent records",
+	  "证明您何时、在哪台设备上同意或撤回了哪项用途", "prove what you agreed to or withdrew, when and on which device",
+	  "账号存续期间", "while the account exists" },
 	{ 0 }
 };

@@ -1,17 +1,215 @@
-/* GET /api/v1/privacy/policy: the policy in force, by version. */
-#include <jansson.h>
+/*
+ * What Atrium tells everyone about its processing, generated from the data map so the page
+ * cannot drift from the code: the policy in force, what is collected and why, the third parties;
+ * and, to a signed-in person, a summary of what it holds about them.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/jsonw.h"
+#include "core/mem.h"
 #include "http/req.h"
+#include "privacy/datamap.h"
 #include "privacy/privacy.h"
+#include "core/banned.h"
 
 static enum err policy(struct req *r)
 {
 	size_t len;
 	const char *text = policy_text(&len);
-	req_json(r, 200, json_pack("{s:s, s:s%}", "version", policy_version(), "text", text, len));
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	jsonw_str(&w, "version", policy_version());
+	jsonw_strn(&w, "text", text, len);
+	jsonw_close(&w, '}');
+	req_json_text(r, 200, w.buf, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
+
+/* A legal basis as a person reads it; the named exception stays as declared. */
+static void basis_label(const char *basis, const char *lang, char *out, size_t len)
+{
+	int en = !strcmp(lang, "en");
+	if (!strcmp(basis, "contract"))
+		snprintf(out, len, "%s", en ? "to perform our contract with you (the service you asked for)" : "履行与您的合同所必需（提供您要求的服务）");
+	else if (!strcmp(basis, "consent"))
+		snprintf(out, len, "%s", en ? "your consent" : "您的同意");
+	else if (!strncmp(basis, "legal obligation", 16))
+		snprintf(out, len, "%s%s", en ? "legal obligation" : "履行法定义务", basis + 16);
+	else
+		snprintf(out, len, "%s", basis);
+}
+
+struct collect {
+	struct jsonw *w;
+	const struct pi_dataset *set;
+	const char *lang;
+	unsigned categories; /* bit per pi_category seen */
+	const char *bases[16];
+	int nbases;
+};
+
+static void collect_column(const struct pi_column *c, void *arg)
+{
+	struct collect *k = arg;
+	if (strcmp(c->table, k->set->table))
+		return;
+	if (c->category != PI_NONE)
+		k->categories |= 1u << c->category;
+	for (int i = 0; i < k->nbases; i++)
+		if (!strcmp(k->bases[i], c->basis))
+			return;
+	if (k->nbases < 16 && strcmp(c->basis, "none"))
+		k->bases[k->nbases++] = c->basis;
+}
+
+static void write_dataset(const struct pi_dataset *d, void *arg)
+{
+	struct collect *k = arg;
+	if (!d->listed)
+		return;
+	int en = !strcmp(k->lang, "en");
+	k->set = d;
+	k->categories = 0;
+	k->nbases = 0;
+	datamap_each(collect_column, k);
+	struct jsonw *w = k->w;
+	jsonw_open(w, NULL, '{');
+	jsonw_str(w, "table", d->table);
+	jsonw_str(w, "title", en ? d->title_en : d->title_zh);
+	jsonw_str(w, "purpose", en ? d->why_en : d->why_zh);
+	jsonw_str(w, "retention", en ? d->kept_en : d->kept_zh);
+	jsonw_str(w, "controller", datamap_controller_name(d->controller));
+	jsonw_open(w, "categories", '[');
+	for (int c = 0; c < 32; c++) {
+		if (!(k->categories & (1u << c)))
+			continue;
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "id", datamap_category_name((enum pi_category)c));
+		jsonw_str(w, "label", datamap_category_label((enum pi_category)c, k->lang));
+		jsonw_close(w, '}');
+	}
+	jsonw_close(w, ']');
+	jsonw_open(w, "legal_bases", '[');
+	for (int i = 0; i < k->nbases; i++) {
+		char label[256];
+		basis_label(k->bases[i], k->lang, label, sizeof(label));
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "id", k->bases[i]);
+		jsonw_str(w, "label", label);
+		jsonw_close(w, '}');
+	}
+	jsonw_close(w, ']');
+	jsonw_close(w, '}');
+}
+
+static enum err collection(struct req *r)
+{
+	struct jsonw w;
+	struct collect k = { .w = &w, .lang = req_lang(r) };
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	jsonw_str(&w, "language", k.lang);
+	jsonw_str(&w, "policy_version", policy_version());
+	jsonw_open(&w, "datasets", '[');
+	datamap_each_dataset(write_dataset, &k);
+	jsonw_close(&w, ']');
+	jsonw_close(&w, '}');
+	req_set_header(r, "content-language", k.lang);
+	req_json_text(r, 200, w.buf, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
+
+static enum err third_parties(struct req *r)
+{
+	size_t len;
+	const char *list = third_parties_json(&len);
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	jsonw_raw(&w, "third_parties", list, len);
+	jsonw_close(&w, '}');
+	req_json_text(r, 200, w.buf, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
+
+/*
+ * "SELECT count(*) FROM <table> WHERE <subject> = ?" for every dataset that has a subject, made
+ * once from the registry's own constants (never from input), so the statement cache can hold them.
+ */
+#define MAX_SETS 64
+static struct count_query {
+	const struct pi_dataset *set;
+	char *sql;
+} counts[MAX_SETS];
+static int ncounts;
+static pthread_once_t counts_once = PTHREAD_ONCE_INIT;
+
+static void add_count(const struct pi_dataset *d, void *arg)
+{
+	(void)arg;
+	if (!d->subject || ncounts == MAX_SETS)
+		return;
+	size_t len = strlen(d->table) + strlen(d->subject) + 48;
+	counts[ncounts].set = d;
+	counts[ncounts].sql = xmalloc(len);
+	snprintf(counts[ncounts].sql, len, "SELECT count(*) FROM %s WHERE %s = ?", d->table, d->subject);
+	ncounts++;
+}
+
+static void make_counts(void)
+{
+	datamap_each_dataset(add_count, NULL);
+}
+
+static enum err my_data(struct req *r)
+{
+	pthread_once(&counts_once, make_counts);
+	const char *lang = req_lang(r);
+	int en = !strcmp(lang, "en");
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	jsonw_str(&w, "language", lang);
+	jsonw_open(&w, "datasets", '[');
+	for (int i = 0; i < ncounts; i++) {
+		const struct pi_dataset *d = counts[i].set;
+		struct store_stmt *s = store_prepare(r->app->st, counts[i].sql);
+		store_bind_int(s, 1, r->user_id);
+		int64_t rows = store_step(s) == STORE_ROW ? store_col_int(s, 0) : 0;
+		store_reset(s);
+		if (!rows)
+			continue;
+		struct collect k = { .set = d, .lang = lang };
+		datamap_each(collect_column, &k);
+		jsonw_open(&w, NULL, '{');
+		jsonw_str(&w, "table", d->table);
+		jsonw_str(&w, "title", en ? d->title_en : d->title_zh);
+		jsonw_int(&w, "rows", rows);
+		jsonw_str(&w, "controller", datamap_controller_name(d->controller));
+		jsonw_open(&w, "categories", '[');
+		for (int c = 0; c < 32; c++)
+			if (k.categories & (1u << c))
+				jsonw_str(&w, NULL, datamap_category_name((enum pi_category)c));
+		jsonw_close(&w, ']');
+		jsonw_close(&w, '}');
+	}
+	jsonw_close(&w, ']');
+	jsonw_close(&w, '}');
+	req_json_text(r, 200, w.buf, w.len);
+	jsonw_release(&w);
 	return ERR_OK;
 }
 
 const struct route privacy_routes[] = {
 	{ "GET", "/api/v1/privacy/policy", policy, 0 },
+	{ "GET", "/api/v1/privacy/collection", collection, 0 },
+	{ "GET", "/api/v1/privacy/third-parties", third_parties, 0 },
+	{ "GET", "/api/v1/me/data", my_data, ROUTE_AUTH },
 	{ 0 }
 };

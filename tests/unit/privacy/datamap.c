@@ -183,6 +183,32 @@ static void test_datamap__find_answers_declared_and_unknown(void **state)
 	assert_null(datamap_find("", ""));
 }
 
+/* Every table is also described for people, in both languages, with a real subject column. */
+static void test_datamap__every_table_has_a_dataset(void **state)
+{
+	struct store *st = *state;
+	struct names missing = { .len = 0 };
+	int tables = 0;
+	struct store_stmt *t = store_prepare(st,
+		"SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+	while (store_step(t) == STORE_ROW) {
+		const char *table = store_col_text(t, 0);
+		const struct pi_dataset *d = datamap_dataset(table);
+		tables++;
+		if (!d) {
+			names_add(&missing, table, "*");
+			continue;
+		}
+		if (!d->title_zh || !d->title_en || !d->why_zh || !d->why_en || !d->kept_zh || !d->kept_en)
+			names_add(&missing, table, "(texts)");
+		if (d->subject && !datamap_find(table, d->subject))
+			names_add(&missing, table, d->subject);
+	}
+	assert_true(tables >= 8);
+	if (missing.count)
+		fail_msg("tables without a complete dataset declaration:%s", missing.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_datamap__each_column_is_declared_once),
 		cmocka_unit_test(test_datamap__declarations_say_why_and_how_long),
 		cmocka_unit_test(test_datamap__find_answers_declared_and_unknown),
+		cmocka_unit_test_setup_teardown(test_datamap__every_table_has_a_dataset, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
