@@ -1,7 +1,7 @@
 # Atrium: build, run, test, bench.  `make run` and `make test` install what is missing first.
 
 CC      ?= cc
-PKGS    := libh2o-evloop jansson sqlite3 libsodium libcurl openssl
+PKGS    := libh2o-evloop jansson sqlite3 libsodium libcurl openssl zlib
 # h2o's pkg-config file leaves out the flag that selects its own event loop over libuv.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DH2O_USE_LIBUV=0
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -7,14 +7,19 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "admin.h"
 #include "apps/account/account.h"
 #include "core/config.h"
 #include "core/id.h"
 #include "core/mem.h"
 #include "crypto/keyring.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "notify/notify.h"
+#include "privacy/erasure.h"
+#include "privacy/export.h"
 #include "privacy/privacy.h"
+#include "privacy/requests.h"
 #include "store/store.h"
 #include "version.h"
 #include "core/banned.h"
@@ -27,18 +32,14 @@ static void usage(FILE *out)
 		"usage: atrium serve [options]          run the server\n"
 		"       atrium admin backup FILE [opts]  copy the database of a running or stopped server\n"
 		"       atrium admin restore FILE [opts] put a backup back (the server must be stopped)\n"
+		"       atrium admin audit verify [opts] prove the audit chain intact, or name the first bad entry\n"
+		"       atrium admin requests …          rights requests by e-mail, phone, post (PP-39 … PP-42)\n"
+		"       atrium admin retention run       apply the retention rules now\n"
 		"       atrium routes                    list the API routes\n"
 		"       atrium version\n\n");
 	config_usage(out);
 }
 
-static char *data_path(const struct config *cfg, const char *name)
-{
-	size_t len = strlen(cfg->data) + strlen(name) + 2;
-	char *p = xmalloc(len);
-	snprintf(p, len, "%s/%s", cfg->data, name);
-	return p;
-}
 
 /* Creates the data folder and what lives in it, private to the server's user. */
 static int prepare_data(const struct config *cfg)
@@ -56,18 +57,6 @@ static int prepare_data(const struct config *cfg)
 	return 0;
 }
 
-/* The data folder's lock: held by a serving server; restore needs it free.  fd or -1. */
-static int lock_data(const struct config *cfg)
-{
-	char *p = data_path(cfg, "atrium.lock");
-	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	free(p);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int serve(const struct config *cfg)
 {
@@ -77,9 +66,28 @@ static int serve(const struct config *cfg)
 	struct store *st = NULL;
 	struct notify *notify = NULL;
 	char *key_path = data_path(cfg, "master.key"), *db_path = data_path(cfg, "atrium.db");
+	char *export_dir = data_path(cfg, EXPORT_DIR);
+	/* Bulk work runs on the job runner's thread, never on an event loop (DESIGN §6). */
+	struct export_env exports = { .dir = export_dir };
+	/* The privacy clock warns about overdue rights requests daily, applies retention hourly. */
+	struct requests_clock privacy_clock = { .cfg = cfg };
+	/* Accounts whose cooling-off has ended are erased (PP-38). */
+	struct erasure_env erasure = { 0 };
+	const struct job jobs[] = {
+		{ "erasure", erasure_job, &erasure },
+		{ "export", export_job, &exports },
+		{ "privacy-clock", requests_clock_job, &privacy_clock },
+		{ 0 }
+	};
 
 	if (cfg->node_id > 1023) {
 		fprintf(stderr, "atrium: node-id must be 0 to 1023\n");
+		goto out;
+	}
+	/* Files the server makes hold personal data: private to its user, whatever the umask. */
+	umask(077);
+	if (requests_check_config(cfg, err, sizeof(err))) {
+		fprintf(stderr, "atrium: %s\n", err);
 		goto out;
 	}
 	if (cfg->code_ttl < 1 || cfg->code_ttl > 86400) {
@@ -102,59 +110,23 @@ static int serve(const struct config *cfg)
 	store_close(st);
 	st = NULL;
 	req_set_authenticator(account_authenticate);
+	account_init();
+	exports.kr = kr;
+	erasure.kr = kr;
+	erasure.notify = notify;
+	if (jobs_start(db_path, jobs, err, sizeof(err))) {
+		fprintf(stderr, "atrium: %s\n", err);
+		goto out;
+	}
 	rc = http_serve(cfg, db_path, kr, notify);
 out:
+	jobs_stop();
 	notify_free(notify);
 	store_close(st);
 	keyring_free(kr);
 	free(key_path);
 	free(db_path);
-	return rc;
-}
-
-static int admin(const struct config *cfg, int argc, char **argv)
-{
-	char err[512];
-	if (argc != 2 || (strcmp(argv[0], "backup") && strcmp(argv[0], "restore"))) {
-		fprintf(stderr, "atrium: admin takes 'backup FILE' or 'restore FILE'\n");
-		return 2;
-	}
-	const char *file = argv[1];
-	char *db_path = data_path(cfg, "atrium.db");
-	struct store *st = NULL;
-	int rc = 1, lock = -1;
-	if (access(db_path, F_OK)) {
-		fprintf(stderr, "atrium: no database in '%s'\n", cfg->data);
-		goto out;
-	}
-	if (!strcmp(argv[0], "backup")) {
-		if (!access(file, F_OK)) {
-			fprintf(stderr, "atrium: '%s' exists; name a new file\n", file);
-			goto out;
-		}
-		if (!(st = store_open(db_path, err, sizeof(err))) || store_backup(st, file, err, sizeof(err))) {
-			fprintf(stderr, "atrium: %s\n", err);
-			goto out;
-		}
-		printf("atrium: backed up '%s' to '%s'\n", db_path, file);
-	} else {
-		if ((lock = lock_data(cfg)) < 0) {
-			fprintf(stderr, "atrium: a server is running on '%s'; stop it before restoring\n", cfg->data);
-			goto out;
-		}
-		if (store_check_file(file, err, sizeof(err)) || !(st = store_open(db_path, err, sizeof(err))) ||
-		    store_restore(st, file, err, sizeof(err))) {
-			fprintf(stderr, "atrium: %s\n", err);
-			goto out;
-		}
-		printf("atrium: restored '%s' from '%s'\n", db_path, file);
-	}
-	rc = 0;
-out:
-	store_close(st);
-	if (lock >= 0)
-		close(lock);
-	free(db_path);
+	free(export_dir);
 	return rc;
 }
 
@@ -179,7 +151,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve") && nrest == 0) {
 		rc = serve(&cfg);
 	} else if (!strcmp(cmd, "admin")) {
-		rc = admin(&cfg, nrest, rest);
+		rc = admin_main(&cfg, nrest, rest);
 	} else if (!strcmp(cmd, "routes") && nrest == 0) {
 		http_print_routes(stdout);
 		rc = 0;

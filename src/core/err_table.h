@@ -36,3 +36,4 @@ E(EXPORT_NOT_READY,           409, "export_not_ready",           "the export is 
 E(EXPORT_EXPIRED,             410, "export_expired",             "the export's download has expired; start a new one")
 E(CANCELLATION_PENDING,       409, "cancellation_pending",       "the account is already set to be cancelled")
 E(NO_CANCELLATION,            404, "no_cancellation",            "the account is not set to be cancelled")
+E(RECEIPT_NOT_FOUND,          404, "receipt_not_found",          "no deletion receipt for this token (yet): erasure may still be pending")

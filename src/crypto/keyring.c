@@ -12,10 +12,11 @@
 #include "core/banned.h"
 
 /* Subkey ids for crypto_kdf: each use of the master key gets its own key. */
-enum { SUBKEY_WRAP = 1, SUBKEY_INDEX = 2, SUBKEY_MAC = 3 };
+enum { SUBKEY_WRAP = 1, SUBKEY_INDEX = 2, SUBKEY_MAC = 3, SUBKEY_SIGN = 4 };
 
 struct keyring {
 	uint8_t wrap[KEYRING_KEY_LEN], index[KEYRING_KEY_LEN], mac[KEYRING_KEY_LEN];
+	uint8_t sign_pk[KEYRING_SIGN_PK_LEN], sign_sk[crypto_sign_SECRETKEYBYTES];
 };
 
 struct keyring *keyring_from_bytes(const uint8_t master[KEYRING_KEY_LEN])
@@ -28,6 +29,12 @@ struct keyring *keyring_from_bytes(const uint8_t master[KEYRING_KEY_LEN])
 	crypto_kdf_derive_from_key(kr->wrap, sizeof(kr->wrap), SUBKEY_WRAP, "atr-wrap", master);
 	crypto_kdf_derive_from_key(kr->index, sizeof(kr->index), SUBKEY_INDEX, "atr-indx", master);
 	crypto_kdf_derive_from_key(kr->mac, sizeof(kr->mac), SUBKEY_MAC, "atr-mac_", master);
+	/* The signing key follows from the master key, so receipts signed before a restart or on
+	 * another node of the cluster verify with the same published key. */
+	uint8_t seed[crypto_sign_SEEDBYTES];
+	crypto_kdf_derive_from_key(seed, sizeof(seed), SUBKEY_SIGN, "atr-sign", master);
+	crypto_sign_seed_keypair(kr->sign_pk, kr->sign_sk, seed);
+	sodium_memzero(seed, sizeof(seed));
 	return kr;
 }
 
@@ -166,4 +173,19 @@ void keyring_mac(const struct keyring *kr, const char *domain, const void *msg, 
 		 uint8_t out[32])
 {
 	keyed_hash(kr->mac, domain, msg, len, out);
+}
+
+void keyring_sign(const struct keyring *kr, const void *msg, size_t len,
+		  uint8_t sig[KEYRING_SIGNATURE_LEN])
+{
+	crypto_sign_detached(sig, NULL, msg, len, kr->sign_sk);
+}
+
+void keyring_sign_public(const struct keyring *kr, uint8_t pk[KEYRING_SIGN_PK_LEN],
+			 char key_id[KEYRING_KEY_ID_LEN])
+{
+	uint8_t h[8];
+	memcpy(pk, kr->sign_pk, KEYRING_SIGN_PK_LEN);
+	crypto_generichash(h, sizeof(h), kr->sign_pk, KEYRING_SIGN_PK_LEN, NULL, 0);
+	sodium_bin2hex(key_id, KEYRING_KEY_ID_LEN, h, sizeof(h));
 }

@@ -14,6 +14,9 @@
 #define KEYRING_WRAPPED_LEN (24 + 32 + 16) /* nonce, key, tag */
 #define KEYRING_SEAL_OVERHEAD (24 + 16)    /* nonce in front, tag behind */
 #define KEYRING_INDEX_LEN 32
+#define KEYRING_SIGN_PK_LEN 32   /* Ed25519 public key */
+#define KEYRING_SIGNATURE_LEN 64 /* Ed25519 signature */
+#define KEYRING_KEY_ID_LEN 17    /* 16 hex digits and a NUL */
 
 struct keyring;
 
@@ -59,5 +62,15 @@ void keyring_index(const struct keyring *kr, const char *domain, const char *val
 /* A keyed MAC for server-made values a client hands back (CSRF tokens); 32 bytes. */
 void keyring_mac(const struct keyring *kr, const char *domain, const void *msg, size_t len,
 		 uint8_t out[32] /* OUT */);
+
+/*
+ * Signs len bytes with the server's Ed25519 key, derived from the master key (the same key on
+ * every start and every node), for documents a user keeps and checks offline (consent receipts).
+ */
+void keyring_sign(const struct keyring *kr, const void *msg, size_t len,
+		  uint8_t sig[KEYRING_SIGNATURE_LEN] /* OUT */);
+/* The public half of the signing key, and its id: 16 hex digits of the key's BLAKE2b hash. */
+void keyring_sign_public(const struct keyring *kr, uint8_t pk[KEYRING_SIGN_PK_LEN] /* OUT */,
+			 char key_id[KEYRING_KEY_ID_LEN] /* OUT */);
 
 #endif

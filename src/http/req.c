@@ -194,6 +194,27 @@ const char *req_lang(struct req *r)
 	return "zh";
 }
 
+enum err req_page(struct req *r, int *limit, int64_t *cursor)
+{
+	const char *l = req_query(r, "limit"), *c = req_query(r, "cursor");
+	*limit = 20;
+	*cursor = 0;
+	if (l) {
+		char *end;
+		long v = strtol(l, &end, 10);
+		if (!*l || *end || v < 1 || v > 100) {
+			req_extra(r, "field", json_string("limit"));
+			return req_fail(r, ERR_INVALID_VALUE, "limit must be 1 to 100");
+		}
+		*limit = (int)v;
+	}
+	if (c && id_parse(c, cursor)) {
+		req_extra(r, "field", json_string("cursor"));
+		return req_fail(r, ERR_INVALID_VALUE, "cursor '%.24s' is not one this server gave", c);
+	}
+	return ERR_OK;
+}
+
 int req_unsafe(struct req *r)
 {
 	h2o_iovec_t m = H(r)->method;
@@ -320,6 +341,75 @@ void req_json_text(struct req *r, int status, const char *json, size_t len)
 void req_no_content(struct req *r)
 {
 	send_body(r, 204, NULL, "", 0);
+}
+
+/* A file reply: one chunk read per turn of the loop, when h2o asks for the next. */
+#define FILE_CHUNK (1 << 16)
+struct file_reply {
+	h2o_generator_t super;
+	int fd;
+	off_t off;
+	size_t left;
+	char *buf; /* h2o holds the chunk until it asks for the next: one buffer is enough */
+};
+
+static void file_close(struct file_reply *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+static void file_proceed(h2o_generator_t *g, h2o_req_t *h)
+{
+	struct file_reply *f = (struct file_reply *)g;
+	size_t n = f->left < FILE_CHUNK ? f->left : FILE_CHUNK;
+	ssize_t got = n ? pread(f->fd, f->buf, n, f->off) : 0;
+	if (got <= 0 && n) { /* the file shrank or broke: cut the reply short, visibly */
+		file_close(f);
+		h2o_send(h, NULL, 0, H2O_SEND_STATE_ERROR);
+		return;
+	}
+	f->off += got;
+	f->left -= (size_t)got;
+	h2o_iovec_t v = h2o_iovec_init(f->buf, (size_t)got);
+	if (!f->left)
+		file_close(f);
+	h2o_send(h, &v, 1, f->left ? H2O_SEND_STATE_IN_PROGRESS : H2O_SEND_STATE_FINAL);
+}
+
+static void file_stop(h2o_generator_t *g, h2o_req_t *h)
+{
+	file_close((struct file_reply *)g);
+}
+
+/* The request's pool frees the reply: the file is closed even if neither end ever came. */
+static void file_dispose(void *p)
+{
+	file_close(p);
+}
+
+void req_send_file(struct req *r, int status, const char *type, int fd, size_t size)
+{
+	struct req_full *full = (struct req_full *)r;
+	h2o_req_t *h = H(r);
+	assert(!full->replied);
+	full->replied = 1;
+	struct file_reply *f = h2o_mem_alloc_shared(&h->pool, sizeof(*f), file_dispose);
+	f->super.proceed = file_proceed;
+	f->super.stop = file_stop;
+	f->fd = fd;
+	f->off = 0;
+	f->left = size;
+	f->buf = h2o_mem_alloc_pool(&h->pool, FILE_CHUNK);
+	h->res.status = status;
+	h->res.reason = reason(status);
+	h->res.content_length = size;
+	h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type, strlen(type));
+	h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+	log_request(full, status, size);
+	h2o_start_response(h, &f->super);
+	file_proceed(&f->super, h);
 }
 
 static void send_problem(struct req *r)

@@ -98,6 +98,11 @@ const char *req_query(struct req *r, const char *name);
 int req_unsafe(struct req *r);
 /* The reply language the client prefers by Accept-Language: "en", or "zh" (the default). */
 const char *req_lang(struct req *r);
+/*
+ * Reads the paging of a list: ?limit= (1 to 100, default 20) and ?cursor= (an id this server
+ * gave as next_cursor; 0 when absent).  Fails with invalid_value naming the field.
+ */
+enum err req_page(struct req *r, int *limit /* OUT */, int64_t *cursor /* OUT */);
 /* Adds a response header. */
 void req_set_header(struct req *r, const char *name, const char *value);
 
@@ -107,6 +112,12 @@ void req_json(struct req *r, int status, json_t *obj);
 void req_json_text(struct req *r, int status, const char *json, size_t len);
 /* Sends an empty reply (204). */
 void req_no_content(struct req *r);
+/*
+ * Sends size bytes of the open file fd as the reply with status and content type, streamed in
+ * chunks as the client takes them (never the whole file in memory).  Takes fd: it is closed when
+ * the reply ends, however it ends.
+ */
+void req_send_file(struct req *r, int status, const char *type, int fd, size_t size);
 
 /* Installs the function that authenticates ROUTE_AUTH requests (set by the account module). */
 void req_set_authenticator(enum err (*fn)(struct req *r));

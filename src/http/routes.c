@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include "http/routes.h"
 
-extern const struct route system_routes[], privacy_routes[], account_routes[];
+extern const struct route system_routes[], privacy_routes[], account_routes[], audit_routes[],
+	consent_routes[], cancellation_routes[], export_routes[];
 
-const struct route *const route_tables[] = { system_routes, privacy_routes, account_routes, NULL };
+const struct route *const route_tables[] = { system_routes, privacy_routes, account_routes, audit_routes,
+					     consent_routes, cancellation_routes, export_routes, NULL };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -296,6 +297,7 @@ static int append_line(const char *path, json_t *obj)
 	line[len++] = '\n';
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600), rc = -1;
 	if (fd >= 0) {
+		flock(fd, LOCK_EX); /* notify_forget() may be rewriting the file */
 		rc = write(fd, line, len) == (ssize_t)len ? 0 : -1;
 		close(fd);
 	}
@@ -353,6 +355,59 @@ int notify_email(struct notify *n, const char *to, const char *kind, const char 
 		return outbox(n->email_path, to, kind, purpose, code, subject, text);
 	enqueue(n, 1, to, subject, text);
 	return 0;
+}
+
+/* Rewrites path without the lines holding any of the strings, under the file's lock. */
+static int strike(const char *path, const char *const *strings, int count)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	flock(fd, LOCK_EX);
+	struct stat sb;
+	int rc = -1;
+	char *buf = NULL;
+	if (fstat(fd, &sb))
+		goto out;
+	buf = xmalloc((size_t)sb.st_size + 1);
+	ssize_t got = pread(fd, buf, (size_t)sb.st_size, 0);
+	if (got != sb.st_size)
+		goto out;
+	buf[got] = '\0';
+	size_t keep = 0;
+	for (char *line = buf, *end; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		int hit = 0;
+		for (int i = 0; i < count && !hit; i++) {
+			char save = *end;
+			*end = '\0';
+			hit = strstr(line, strings[i]) != NULL;
+			*end = save;
+		}
+		if (!hit) {
+			memmove(buf + keep, line, (size_t)(end - line));
+			keep += (size_t)(end - line);
+		}
+	}
+	/* In place, under the lock: the struck lines' bytes are overwritten, not left in a file
+	 * that was merely unlinked. */
+	if (pwrite(fd, buf, keep, 0) != (ssize_t)keep || ftruncate(fd, (off_t)keep) || fsync(fd))
+		goto out;
+	rc = 0;
+out:
+	if (buf) {
+		memset(buf, 0, (size_t)sb.st_size);
+		free(buf);
+	}
+	close(fd);
+	return rc;
+}
+
+int notify_forget(struct notify *n, const char *const *strings, int count)
+{
+	int rc = strike(n->sms_path, strings, count);
+	return strike(n->email_path, strings, count) || rc ? -1 : 0;
 }
 
 int notify_inapp(struct store *st, int64_t user, const char *kind, const char *title,

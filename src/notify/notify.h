@@ -31,6 +31,12 @@ int notify_sms(struct notify *n, const char *to, const char *kind, const char *p
 int notify_email(struct notify *n, const char *to, const char *kind, const char *purpose,
 		 const char *code, const char *subject, const char *text);
 
+/*
+ * Strikes from the outbox files every line that holds one of the n strings (an erased person's
+ * number or address).  Appends wait while it rewrites.  0 or -1.
+ */
+int notify_forget(struct notify *n, const char *const *strings, int count);
+
 /* Stores an in-app notification for user; 0 or -1. */
 int notify_inapp(struct store *st, int64_t user, const char *kind, const char *title,
 		 const char *body, int64_t at);

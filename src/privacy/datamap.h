@@ -81,7 +81,7 @@ const char *datamap_category_name(enum pi_category c);
 const char *datamap_controller_name(enum pi_controller c);
 
 /* The modules' tables (in their *_pi.c). */
-extern const struct pi_column privacy_pi[], account_pi[], notify_pi[];
-extern const struct pi_dataset privacy_sets[], account_sets[], notify_sets[];
+extern const struct pi_column privacy_pi[], account_pi[], notify_pi[], audit_pi[], erasure_pi[], export_pi[], requests_pi[];
+extern const struct pi_dataset privacy_sets[], account_sets[], notify_sets[], audit_sets[], erasure_sets[], export_sets[], requests_sets[];
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "core/jsonw.h"
 #include "core/mem.h"
+#include "crypto/token.h"
 #include "http/req.h"
 #include "privacy/datamap.h"
 #include "privacy/privacy.h"
@@ -206,10 +207,43 @@ static enum err my_data(struct req *r)
 	return ERR_OK;
 }
 
+/* The signed receipt erasure left, for the token the user got when they asked to cancel. */
+static enum err deletion_receipt(struct req *r)
+{
+	uint8_t hash[TOKEN_HASH_LEN], pk[KEYRING_SIGN_PK_LEN];
+	char key_id[KEYRING_KEY_ID_LEN], sig64[100];
+	if (token_hash(r->params[0], strlen(r->params[0]), hash))
+		return req_fail(r, ERR_RECEIPT_NOT_FOUND, NULL);
+	struct store_stmt *s = store_prepare(r->app->st,
+		"SELECT receipt, signature FROM deletion_receipts WHERE token_hash = ?");
+	store_bind_blob(s, 1, hash, sizeof(hash));
+	if (store_step(s) != STORE_ROW)
+		return req_fail(r, ERR_RECEIPT_NOT_FOUND, NULL);
+	size_t slen;
+	const uint8_t *sig = store_col_blob(s, 1, &slen);
+	const char *text = store_col_text(s, 0);
+	keyring_sign_public(r->app->kr, pk, key_id);
+	token_b64(sig, slen == KEYRING_SIGNATURE_LEN ? slen : 0, sig64);
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	jsonw_raw(&w, "receipt", text, strlen(text));
+	jsonw_str(&w, "receipt_text", text);
+	jsonw_str(&w, "alg", "Ed25519");
+	jsonw_str(&w, "signature", sig64);
+	jsonw_str(&w, "key_id", key_id);
+	jsonw_close(&w, '}');
+	store_reset(s);
+	req_json_text(r, 200, w.buf, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
+
 const struct route privacy_routes[] = {
 	{ "GET", "/api/v1/privacy/policy", policy, 0 },
 	{ "GET", "/api/v1/privacy/collection", collection, 0 },
 	{ "GET", "/api/v1/privacy/third-parties", third_parties, 0 },
 	{ "GET", "/api/v1/me/data", my_data, ROUTE_AUTH },
+	{ "GET", "/api/v1/privacy/deletion-receipts/{token}", deletion_receipt, 0 },
 	{ 0 }
 };

@@ -161,6 +161,19 @@ const void *store_col_blob(struct store_stmt *s, int col, size_t *len)
 	return p;
 }
 
+enum store_type store_col_type(struct store_stmt *s, int col)
+{
+	switch (sqlite3_column_type(S(s), col)) {
+	case SQLITE_INTEGER: return STORE_INT;
+	case SQLITE_FLOAT: return STORE_FLOAT;
+	case SQLITE_TEXT: return STORE_TEXT;
+	case SQLITE_BLOB: return STORE_BLOB;
+	default: return STORE_NULL;
+	}
+}
+
+double store_col_float(struct store_stmt *s, int col) { return sqlite3_column_double(S(s), col); }
+
 void store_reset(struct store_stmt *s) { sqlite3_reset(S(s)); }
 int store_changes(struct store *st) { return sqlite3_changes(st->db); }
 
@@ -190,6 +203,11 @@ void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		exec(st, "ROLLBACK");
+}
+
+void store_checkpoint(struct store *st)
+{
+	sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 int store_ping(struct store *st)

@@ -59,6 +59,10 @@ int64_t store_col_int(struct store_stmt *s, int col);
 /* Valid until the next step or reset of s; "" for NULL. */
 const char *store_col_text(struct store_stmt *s, int col);
 const void *store_col_blob(struct store_stmt *s, int col, size_t *len /* OUT */);
+/* The type of a result value, for code that reads columns it does not know in advance (export). */
+enum store_type { STORE_NULL, STORE_INT, STORE_FLOAT, STORE_TEXT, STORE_BLOB };
+enum store_type store_col_type(struct store_stmt *s, int col);
+double store_col_float(struct store_stmt *s, int col);
 /* Resets s early, releasing its read lock; store_prepare() resets too. */
 void store_reset(struct store_stmt *s);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
@@ -74,6 +78,10 @@ void store_rollback(struct store *st);
  */
 enum store_rc store_begin_read(struct store *st);
 void store_end_read(struct store *st);
+
+/* Folds the WAL into the database file and truncates it, so old page images (of erased data)
+ * are gone from the WAL too.  Best effort: readers elsewhere may keep some frames a moment. */
+void store_checkpoint(struct store *st);
 
 /* A cheap query that proves the database answers. */
 int store_ping(struct store *st);

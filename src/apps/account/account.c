@@ -14,6 +14,7 @@
 #include "core/phone.h"
 #include "crypto/token.h"
 #include "notify/notify.h"
+#include "privacy/erasure.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
 
@@ -97,8 +98,9 @@ enum err code_issue(struct req *r, const uint8_t target[KEYRING_INDEX_LEN], cons
 	int64_t last = store_col_int(s, 0), count = store_col_int(s, 1), first = store_col_int(s, 2);
 	store_reset(s);
 	int64_t wait_ms = 0;
-	if (count && now - last < CODE_RESEND_MS)
-		wait_ms = last + CODE_RESEND_MS - now;
+	int64_t resend = r->app->cfg->code_resend * 1000;
+	if (count && now - last < resend)
+		wait_ms = last + resend - now;
 	if (count >= CODE_PER_DAY && first + 24 * 3600 * 1000 - now > wait_ms)
 		wait_ms = first + 24 * 3600 * 1000 - now;
 	if (wait_ms > 0)
@@ -347,4 +349,60 @@ enum err account_authenticate(struct req *r)
 	r->user_id = uid;
 	r->cookie_session = cookie;
 	return ERR_OK;
+}
+
+void email_target(const struct keyring *kr, int64_t user, const char *email,
+		  uint8_t out[KEYRING_INDEX_LEN])
+{
+	char v[ID_STR_LEN + 300];
+	snprintf(v, sizeof(v), "%lld:%.299s", (long long)user, email);
+	keyring_index(kr, "email", v, out);
+}
+
+static int delete_codes(struct store *st, const uint8_t target[KEYRING_INDEX_LEN])
+{
+	struct store_stmt *s = store_prepare(st, "DELETE FROM verification_codes WHERE target_index = ?");
+	store_bind_blob(s, 1, target, KEYRING_INDEX_LEN);
+	return store_run(s) == STORE_DONE ? 0 : -1;
+}
+
+/*
+ * Codes are kept under keyed hashes of the number and addresses, not under the user's id, so the
+ * data map's subject columns cannot reach them: delete them here, and have the outboxes forget
+ * the number and addresses.
+ */
+static int erase_account_data(struct erasure_ctx *ctx)
+{
+	struct store_stmt *s = store_prepare(ctx->st,
+		"SELECT u.phone_index, u.phone_sealed, u.email, u.pending_email, k.wrapped"
+		" FROM users u LEFT JOIN subject_keys k ON k.subject_id = u.id WHERE u.id = ?");
+	store_bind_int(s, 1, ctx->user);
+	if (store_step(s) != STORE_ROW)
+		return 0; /* nothing left to erase */
+	size_t ilen, slen, wlen;
+	uint8_t index[KEYRING_INDEX_LEN], target[KEYRING_INDEX_LEN];
+	const void *ip = store_col_blob(s, 0, &ilen);
+	memcpy(index, ip, ilen == KEYRING_INDEX_LEN ? ilen : 0);
+	const uint8_t *sealed = store_col_blob(s, 1, &slen), *wrapped = store_col_blob(s, 4, &wlen);
+	char *phone = subject_open_with(ctx->kr, ctx->user, wrapped, wlen, "users.phone", sealed, slen);
+	char *emails[2] = { store_col_is_null(s, 2) ? NULL : xstrdup(store_col_text(s, 2)),
+			    store_col_is_null(s, 3) ? NULL : xstrdup(store_col_text(s, 3)) };
+	store_reset(s);
+	int rc = ilen == KEYRING_INDEX_LEN ? delete_codes(ctx->st, index) : 0;
+	erasure_forget(ctx, phone);
+	for (int i = 0; i < 2; i++) {
+		if (!emails[i])
+			continue;
+		email_target(ctx->kr, ctx->user, emails[i], target);
+		rc |= delete_codes(ctx->st, target);
+		erasure_forget(ctx, emails[i]);
+		free(emails[i]);
+	}
+	free(phone);
+	return rc;
+}
+
+void account_init(void)
+{
+	erasure_add_hook(erase_account_data);
 }

@@ -8,12 +8,14 @@
 #include "http/req.h"
 
 #define CODE_MAX_TRIES 5
-#define CODE_RESEND_MS (60 * 1000)
 #define CODE_PER_DAY 10
 #define SESSION_COOKIE "atrium_session"
 
 /* Authenticates a request by its bearer token or session cookie (with the CSRF header on unsafe
  * methods); sets r->user_id and r->session_id.  Installed with req_set_authenticator(). */
 enum err account_authenticate(struct req *r);
+/* Registers the account's part of erasure (codes kept under hashes of the number and address,
+ * and the outbox lines that hold them).  Call once at start. */
+void account_init(void);
 
 #endif

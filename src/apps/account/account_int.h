@@ -34,6 +34,10 @@ struct new_session {
  * asked for one). */
 enum err session_create(struct req *r, int64_t user, json_t *device, int cookie,
 			struct new_session *out /* OUT */);
+/* The blind index e-mail codes are kept under: the user and the address, so a code sent to one
+ * address cannot confirm another. */
+void email_target(const struct keyring *kr, int64_t user, const char *email,
+		  uint8_t out[KEYRING_INDEX_LEN] /* OUT */);
 void csrf_token(const struct keyring *kr, const char *token, char out[TOKEN_STR_LEN] /* OUT */);
 
 #endif

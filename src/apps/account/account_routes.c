@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/jsonw.h"
 #include "notify/notify.h"
+#include "privacy/audit.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
 
@@ -73,7 +74,7 @@ static enum err post_sms_code(struct req *r)
 	if ((rc = send_code(r, req_str(r, "phone"), purpose)))
 		return rc;
 	req_json(r, 202, json_pack("{s:b, s:i, s:i}", "sent", 1, "expires_in", (int)r->app->cfg->code_ttl,
-				   "resend_after", CODE_RESEND_MS / 1000));
+				   "resend_after", (int)r->app->cfg->code_resend));
 	return ERR_OK;
 }
 
@@ -207,6 +208,11 @@ static enum err post_register(struct req *r)
 	/* Accepting the policy is a consent like any other: who, which version, when, on which device. */
 	if (consent_record(st, user, "privacy_policy", 1, policy_version(), json_str(device, "id", ""), now))
 		return req_fail(r, ERR_INTERNAL, "cannot record the policy acceptance");
+	char object[AUDIT_OBJECT_LEN], detail[64];
+	snprintf(detail, sizeof(detail), "{\"policy_version\":\"%s\"}", policy_version());
+	if (audit_append(st, user, "account.register", user, audit_object("user", user, object), NULL) ||
+	    audit_append(st, user, "consent.grant", user, "purpose:privacy_policy", detail))
+		return req_fail(r, ERR_INTERNAL, "cannot record the sign-up in the audit log");
 	s = store_prepare(st, "INSERT INTO known_devices (user_id, device_id, first_seen_at) VALUES (?, ?, ?)");
 	store_bind_int(s, 1, user);
 	store_bind_text(s, 2, json_str(device, "id", ""), -1);
@@ -340,15 +346,6 @@ static int email_valid(const char *e)
 	return 1;
 }
 
-/* The blind index e-mail codes are kept under: the user and the address, so a code sent to one
- * address cannot confirm another. */
-static void email_target(struct req *r, const char *email, uint8_t out[KEYRING_INDEX_LEN])
-{
-	char v[ID_STR_LEN + 300];
-	snprintf(v, sizeof(v), "%lld:%.299s", (long long)r->user_id, email);
-	keyring_index(r->app->kr, "email", v, out);
-}
-
 static enum err patch_me(struct req *r)
 {
 	static const struct field spec[] = {
@@ -385,7 +382,7 @@ static enum err patch_me(struct req *r)
 	if (email) {
 		/* A new address takes effect only once a code sent to it comes back. */
 		uint8_t target[KEYRING_INDEX_LEN];
-		email_target(r, email, target);
+		email_target(r->app->kr, r->user_id, email, target);
 		if ((rc = code_issue(r, target, "email", code)))
 			return rc;
 		s = store_prepare(st, "UPDATE users SET pending_email = ? WHERE id = ?");
@@ -424,7 +421,7 @@ static enum err post_email_verify(struct req *r)
 	snprintf(pending, sizeof(pending), "%s", store_col_text(s, 0));
 	store_reset(s);
 	uint8_t target[KEYRING_INDEX_LEN];
-	email_target(r, pending, target);
+	email_target(r->app->kr, r->user_id, pending, target);
 	if ((rc = code_check(r, target, "email", req_str(r, "code"), &code_id)))
 		return rc;
 	if (store_begin(st) != STORE_OK)
@@ -437,7 +434,14 @@ static enum err post_email_verify(struct req *r)
 	store_bind_int(s, 1, clock_now_ms());
 	store_bind_int(s, 2, r->user_id);
 	store_bind_text(s, 3, pending, -1);
-	if (store_run(s) != STORE_DONE || store_commit(st) != STORE_OK)
+	if (store_run(s) != STORE_DONE)
+		return req_fail(r, ERR_INTERNAL, "cannot update the account");
+	/* The address itself stays out of the audit log: it is personal data. */
+	char object[AUDIT_OBJECT_LEN];
+	if (store_changes(st) == 1 &&
+	    audit_append(st, r->user_id, "account.email_change", r->user_id, audit_object("user", r->user_id, object), NULL))
+		return req_fail(r, ERR_INTERNAL, "cannot record the change in the audit log");
+	if (store_commit(st) != STORE_OK)
 		return req_fail(r, ERR_INTERNAL, "cannot update the account");
 	return get_me(r);
 }
@@ -466,11 +470,20 @@ static enum err get_sessions(struct req *r)
 static enum err delete_session(struct req *r)
 {
 	int64_t id;
+	char object[AUDIT_OBJECT_LEN];
+	struct store *st = r->app->st;
 	if (id_parse(r->params[0], &id))
 		return req_fail(r, ERR_SESSION_NOT_FOUND, NULL);
+	/* One transaction: the session ends only if its audit entry is written too. */
+	if (store_begin(st) != STORE_OK)
+		return req_fail(r, ERR_UNAVAILABLE, "the database is busy");
 	enum err rc = end_session(r, id);
 	if (rc)
 		return rc;
+	if (audit_append(st, r->user_id, "session.revoke", r->user_id, audit_object("session", id, object), NULL))
+		return req_fail(r, ERR_INTERNAL, "cannot record the revocation in the audit log");
+	if (store_commit(st) != STORE_OK)
+		return req_fail(r, ERR_INTERNAL, "cannot end the session");
 	if (id == r->session_id)
 		clear_cookie(r);
 	req_no_content(r);
@@ -479,21 +492,11 @@ static enum err delete_session(struct req *r)
 
 static enum err get_notifications(struct req *r)
 {
-	const char *l = req_query(r, "limit"), *c = req_query(r, "cursor");
-	int64_t cursor = 0, next;
-	long limit = 20;
-	if (l) {
-		char *end;
-		limit = strtol(l, &end, 10);
-		if (*end || limit < 1 || limit > 100) {
-			req_extra(r, "field", json_string("limit"));
-			return req_fail(r, ERR_INVALID_VALUE, "limit must be 1 to 100");
-		}
-	}
-	if (c && id_parse(c, &cursor)) {
-		req_extra(r, "field", json_string("cursor"));
-		return req_fail(r, ERR_INVALID_VALUE, "cursor '%.24s' is not one this server gave", c);
-	}
+	int64_t cursor, next;
+	int limit;
+	enum err rc = req_page(r, &limit, &cursor);
+	if (rc)
+		return rc;
 	json_t *list = notify_list(r->app->st, r->user_id, cursor, (int)limit, &next);
 	char nc[ID_STR_LEN];
 	req_json(r, 200, json_pack("{s:o, s:o}", "notifications", list,
