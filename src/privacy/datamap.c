@@ -70,3 +70,28 @@ const char *datamap_controller_name(enum pi_controller c)
 {
 	return c == CONTROLLER_ENTERPRISE ? "enterprise" : "platform";
 }
+
+static const struct legal_basis bases[] = {
+	{ "consent", 0, "您的同意", "your consent" },
+	{ "national security", 1, "与国家安全、国防安全直接相关", "directly related to national security and defence" },
+	{ "public interest", 2, "与公共安全、公共卫生、重大公共利益直接相关", "directly related to public safety, health or major public interests" },
+	{ "criminal justice", 3, "与犯罪侦查、起诉、审判和判决执行等直接相关", "directly related to criminal investigation, prosecution, trial or enforcement" },
+	{ "vital interests", 4, "为维护您或他人的生命、财产等重大合法权益但又很难得到您的同意", "to protect the life, property or other major rights of you or others when consent is hard to obtain" },
+	{ "self-disclosed", 5, "您自行向社会公众公开的信息", "information you made public yourself" },
+	{ "lawfully public", 6, "从合法公开披露的信息中收集", "collected from lawfully disclosed information" },
+	{ "contract", 7, "根据您的要求签订和履行合同所必需", "necessary to enter into and perform a contract at your request" },
+	{ "security", 8, "维护所提供产品或服务的安全稳定运行所必需", "necessary for the safe and stable operation of the service" },
+	{ "news reporting", 9, "新闻单位开展合法的新闻报道所必需", "necessary for lawful news reporting by a news organisation" },
+	{ "academic research", 10, "学术研究机构出于公共利益开展统计或学术研究所必需", "necessary for statistical or academic research in the public interest" },
+	{ "legal obligation", 11, "法律法规规定的其他情形", "other circumstances laws and regulations provide for" },
+};
+
+const struct legal_basis *datamap_basis(const char *basis)
+{
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		size_t n = strlen(bases[i].id);
+		if (!strncmp(basis, bases[i].id, n) && (basis[n] == '\0' || basis[n] == ':'))
+			return &bases[i];
+	}
+	return NULL;
+}

@@ -80,6 +80,19 @@ const char *datamap_category_label(enum pi_category c, const char *lang);
 const char *datamap_category_name(enum pi_category c);
 const char *datamap_controller_name(enum pi_controller c);
 
+/*
+ * Legal bases (PP-21).  A column's basis is "none" (nothing personal), "consent", or one of the
+ * policy's eleven circumstances in which no consent is needed, named by its id and optionally
+ * followed by ": " and the law relied on ("legal obligation: proof of erasure (PIPL art. 47)").
+ */
+struct legal_basis {
+	const char *id;
+	int exception;        /* its number in the policy's list, 0 for consent */
+	const char *zh, *en;
+};
+/* The basis a declaration names, or NULL when it names none of them ("none" gives NULL too). */
+const struct legal_basis *datamap_basis(const char *basis);
+
 /* The modules' tables (in their *_pi.c). */
 extern const struct pi_column privacy_pi[], account_pi[], notify_pi[], audit_pi[], erasure_pi[], export_pi[], requests_pi[];
 extern const struct pi_dataset privacy_sets[], account_sets[], notify_sets[], audit_sets[], erasure_sets[], export_sets[], requests_sets[];

@@ -30,18 +30,23 @@ static enum err policy(struct req *r)
 	return ERR_OK;
 }
 
-/* A legal basis as a person reads it; the named exception stays as declared. */
+/* A legal basis as a person reads it, naming the policy's exception it relies on (PP-21) and
+ * the law after the colon when the declaration gives one. */
 static void basis_label(const char *basis, const char *lang, char *out, size_t len)
 {
+	const struct legal_basis *b = datamap_basis(basis);
+	const char *law = strchr(basis, ':');
 	int en = !strcmp(lang, "en");
-	if (!strcmp(basis, "contract"))
-		snprintf(out, len, "%s", en ? "to perform our contract with you (the service you asked for)" : "履行与您的合同所必需（提供您要求的服务）");
-	else if (!strcmp(basis, "consent"))
-		snprintf(out, len, "%s", en ? "your consent" : "您的同意");
-	else if (!strncmp(basis, "legal obligation", 16))
-		snprintf(out, len, "%s%s", en ? "legal obligation" : "履行法定义务", basis + 16);
-	else
+	if (!b)
 		snprintf(out, len, "%s", basis);
+	else if (!b->exception)
+		snprintf(out, len, "%s", en ? b->en : b->zh);
+	else if (en)
+		snprintf(out, len, "%s (exception %d of the policy, no consent needed)%s%s", b->en, b->exception,
+			 law ? ":" : "", law ? law + 1 : "");
+	else
+		snprintf(out, len, "%s（隐私政策所列免于同意情形第 %d 项）%s%s", b->zh, b->exception,
+			 law ? "：" : "", law ? law + 1 : "");
 }
 
 struct collect {
@@ -168,6 +173,18 @@ static void make_counts(void)
 	datamap_each_dataset(add_count, NULL);
 }
 
+struct correctable {
+	struct jsonw *w;
+	const char *table;
+};
+
+static void write_correctable(const struct pi_column *c, void *arg)
+{
+	struct correctable *k = arg;
+	if (c->correctable && !strcmp(c->table, k->table))
+		jsonw_str(k->w, NULL, c->column);
+}
+
 static enum err my_data(struct req *r)
 {
 	pthread_once(&counts_once, make_counts);
@@ -197,6 +214,11 @@ static enum err my_data(struct req *r)
 		for (int c = 0; c < 32; c++)
 			if (k.categories & (1u << c))
 				jsonw_str(&w, NULL, datamap_category_name((enum pi_category)c));
+		jsonw_close(&w, ']');
+		/* what its subject may change (PP-36), as declared in the data map */
+		struct correctable cw = { .w = &w, .table = d->table };
+		jsonw_open(&w, "correctable", '[');
+		datamap_each(write_correctable, &cw);
 		jsonw_close(&w, ']');
 		jsonw_close(&w, '}');
 	}

@@ -17,7 +17,10 @@ test('the collection page lists each data set in Chinese by default and in Engli
   assert.match(users.title, /[\u4e00-\u9fff]/, 'Chinese title');
   assert.equal(users.controller, 'platform');
   assert.deepEqual(users.categories.map((c) => c.id).sort(), ['contact', 'identity', 'log']);
-  assert.ok(users.legal_bases.some((b) => b.id === 'contract'));
+  // PP-21: a basis other than consent names the policy's exception it relies on
+  assert.match(users.legal_bases.find((b) => b.id === 'contract').label, /免于同意情形第 7 项/);
+  const receipts = zh.json.datasets.find((d) => d.table === 'deletion_receipts');
+  assert.match(receipts.legal_bases[0].label, /第 11 项）：.*PIPL art\. 47/);
   assert.ok(!zh.json.datasets.some((d) => d.table === 'schema_migrations'), 'bookkeeping is not listed');
   for (const d of zh.json.datasets) {
     for (const k of ['title', 'purpose', 'retention']) assert.ok(d[k] && d[k].length > 1, `${d.table}.${k}`);
@@ -31,6 +34,7 @@ test('the collection page lists each data set in Chinese by default and in Engli
   assert.equal(usersEn.title, 'account profile');
   assert.equal(en.json.datasets.length, zh.json.datasets.length, 'the same data sets in both languages');
   assert.equal(usersEn.categories.find((c) => c.id === 'contact').label, 'contact details');
+  assert.match(usersEn.legal_bases.find((b) => b.id === 'contract').label, /exception 7 of the policy/);
 });
 
 test('the third-party register is empty by default and comes from the configured file', async (t) => {
@@ -82,4 +86,24 @@ test('my data: a summary per data set of what is held about me, and only me', as
   assert.ok(!('verification_codes' in byTable), 'codes belong to nobody and are not listed');
   assert.ok(other.token !== me.token);
   assertProblem(await srv.req('GET', '/api/v1/me/data'), 401, 'auth_required');
+});
+
+test('what the data map declares correctable is what its subject can change, and nothing else', async (t) => {
+  const srv = await startServer(t);
+  const me = await srv.signUp();
+  const data = await srv.req('GET', '/api/v1/me/data', { token: me.token });
+  assertStatus(data, 200);
+  const users = data.json.datasets.find((d) => d.table === 'users');
+  assert.deepEqual([...users.correctable].sort(), ['email', 'gender', 'name']);
+  // each declared field is taken by PATCH /me (e-mail goes through its code)...
+  assertStatus(await srv.req('PATCH', '/api/v1/me', { token: me.token, body: { name: '王小明', gender: 'male' } }), 200);
+  const email = await srv.req('PATCH', '/api/v1/me', { token: me.token, body: { email: 'wang@example.cn' } });
+  assertStatus(email, 200);
+  assert.equal(email.json.pending_email, 'wang@example.cn');
+  // ...and a field not declared correctable is refused, changing nothing
+  assertProblem(await srv.req('PATCH', '/api/v1/me', { token: me.token, body: { phone: '13900000000' } }), 400, 'unknown_field');
+  assertProblem(await srv.req('PATCH', '/api/v1/me', { token: me.token, body: { policy_version: 'x' } }), 400, 'unknown_field');
+  const after = await srv.req('GET', '/api/v1/me', { token: me.token });
+  assert.equal(after.json.name, '王小明');
+  assert.equal(after.json.phone, me.e164);
 });

@@ -209,6 +209,28 @@ static void test_datamap__every_table_has_a_dataset(void **state)
 		fail_msg("tables without a complete dataset declaration:%s", missing.text);
 }
 
+static void check_basis(const struct pi_column *d, void *arg)
+{
+	struct names *bad = arg;
+	if (strcmp(d->basis, "none") && !datamap_basis(d->basis))
+		names_add(bad, d->table, d->column);
+	if (!strcmp(d->basis, "none") && d->category != PI_NONE)
+		names_add(bad, d->table, d->column); /* personal data always has a basis */
+}
+
+/* PP-21: every basis is consent or one of the policy's named exceptions. */
+static void test_datamap__every_basis_is_named(void **state)
+{
+	struct names bad = { .len = 0 };
+	datamap_each(check_basis, &bad);
+	if (bad.count)
+		fail_msg("columns whose legal basis is not consent or a named exception:%s", bad.text);
+	assert_int_equal(datamap_basis("contract")->exception, 7);
+	assert_int_equal(datamap_basis("legal obligation: proof of erasure (PIPL art. 47)")->exception, 11);
+	assert_null(datamap_basis("because we like it"));
+	assert_null(datamap_basis("contractual"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_datamap__declarations_say_why_and_how_long),
 		cmocka_unit_test(test_datamap__find_answers_declared_and_unknown),
 		cmocka_unit_test_setup_teardown(test_datamap__every_table_has_a_dataset, setup, teardown),
+		cmocka_unit_test(test_datamap__every_basis_is_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
