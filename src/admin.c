@@ -45,6 +45,14 @@ int lock_data(const struct config *cfg)
 struct store *admin_open_store(const struct config *cfg)
 {
 	char err[512];
+	static struct keyring *kr;
+	/* Commands write to the audit chain and verify it: its head is sealed with the master key. */
+	if (!kr) {
+		char *key_path = data_path(cfg, "master.key");
+		if (!access(key_path, F_OK) && (kr = keyring_load(key_path, err, sizeof(err))))
+			audit_set_key(kr);
+		free(key_path);
+	}
 	char *db_path = data_path(cfg, "atrium.db");
 	struct store *st = NULL;
 	if (access(db_path, F_OK))

@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "notify/notify.h"
+#include "privacy/audit.h"
 #include "privacy/erasure.h"
 #include "privacy/export.h"
 #include "privacy/privacy.h"
@@ -107,6 +108,13 @@ static int serve(const struct config *cfg)
 		fprintf(stderr, "atrium: %s\n", err);
 		goto out;
 	}
+	audit_set_key(kr);
+	/* A tampered audit chain is said loudly at every start, not found by chance later. */
+	int64_t bad;
+	char why[256];
+	if (audit_verify(st, &bad, why, sizeof(why)))
+		fprintf(stderr, "atrium: WARNING: the audit chain is broken at entry %lld: %s "
+			"(atrium admin audit verify)\n", (long long)bad, why);
 	store_close(st);
 	st = NULL;
 	req_set_authenticator(account_authenticate);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "core/clock.h"
+#include "crypto/keyring.h"
 #include "privacy/audit.h"
 #include "core/banned.h"
 
@@ -48,6 +49,53 @@ static void entry_hash(const uint8_t prev[AUDIT_HASH_LEN], const struct fields *
 	put_bytes(&h, f->object, f->object_len);
 	put_bytes(&h, f->detail, f->detail_len);
 	crypto_generichash_final(&h, out, AUDIT_HASH_LEN);
+}
+
+static const struct keyring *head_key;
+
+void audit_set_key(const struct keyring *kr)
+{
+	head_key = kr;
+}
+
+/* The head's seal: a MAC over (last id, number of entries, newest hash); empty without a key. */
+static size_t head_seal(int64_t last_id, int64_t entries, const uint8_t hash[AUDIT_HASH_LEN],
+			uint8_t seal[32])
+{
+	uint8_t msg[16 + AUDIT_HASH_LEN];
+	if (!head_key)
+		return 0;
+	for (int i = 0; i < 8; i++) {
+		msg[i] = (uint8_t)((uint64_t)last_id >> (56 - 8 * i));
+		msg[8 + i] = (uint8_t)((uint64_t)entries >> (56 - 8 * i));
+	}
+	memcpy(msg + 16, hash, AUDIT_HASH_LEN);
+	keyring_mac(head_key, "audit-head", msg, sizeof(msg), seal);
+	return 32;
+}
+
+static int write_head(struct store *st, int64_t last_id, const uint8_t hash[AUDIT_HASH_LEN])
+{
+	/* The count comes from the head when there is one, from the log for the first head (a
+	 * database from before heads were kept). */
+	struct store_stmt *s = store_prepare(st,
+		"SELECT coalesce((SELECT entries + 1 FROM audit_head WHERE id = 1),"
+		" (SELECT count(*) FROM audit_log))");
+	if (store_step(s) != STORE_ROW)
+		return -1;
+	int64_t entries = store_col_int(s, 0);
+	store_reset(s);
+	uint8_t seal[32];
+	size_t n = head_seal(last_id, entries, hash, seal);
+	s = store_prepare(st,
+		"INSERT INTO audit_head (id, last_id, entries, hash, seal) VALUES (1, ?, ?, ?, ?)"
+		" ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, entries = excluded.entries,"
+		" hash = excluded.hash, seal = excluded.seal");
+	store_bind_int(s, 1, last_id);
+	store_bind_int(s, 2, entries);
+	store_bind_blob(s, 3, hash, AUDIT_HASH_LEN);
+	store_bind_blob(s, 4, seal, n);
+	return store_run(s) == STORE_DONE ? 0 : -1;
 }
 
 int audit_append(struct store *st, int64_t actor, const char *action, int64_t subject,
@@ -97,16 +145,60 @@ int audit_append(struct store *st, int64_t actor, const char *action, int64_t su
 	store_bind_text(s, 7, detail, -1);
 	store_bind_blob(s, 8, prev, sizeof(prev));
 	store_bind_blob(s, 9, hash, sizeof(hash));
-	if (store_run(s) != STORE_DONE)
+	if (store_run(s) != STORE_DONE || write_head(st, f.id, hash))
 		goto out;
 	rc = 0;
 out:
 	return rc;
 }
 
+/* The walked chain must end where its sealed head says: same newest entry, count and hash. */
+static int check_head(struct store *st, int64_t last, int64_t walked, const uint8_t hash[AUDIT_HASH_LEN],
+		      int64_t *bad_id, char *why, size_t len)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT last_id, entries, hash, seal FROM audit_head WHERE id = 1");
+	enum store_rc src = store_step(s);
+	int rc = -1;
+	*bad_id = 0;
+	if (src == STORE_DONE) {
+		if (walked == 0)
+			return 0;
+		*bad_id = last;
+		snprintf(why, len, "the chain's sealed head is missing");
+		return -1;
+	}
+	if (src != STORE_ROW) {
+		snprintf(why, len, "cannot read the audit head: %s", store_errmsg(st));
+		return -1;
+	}
+	int64_t head_last = store_col_int(s, 0), head_entries = store_col_int(s, 1);
+	size_t hlen, slen;
+	uint8_t head_hash[AUDIT_HASH_LEN] = { 0 }, seal[32];
+	const void *h = store_col_blob(s, 2, &hlen), *sl = store_col_blob(s, 3, &slen);
+	if (hlen == AUDIT_HASH_LEN)
+		memcpy(head_hash, h, hlen);
+	size_t n = head_seal(head_last, head_entries, head_hash, seal);
+	int sealed = n && (slen != n || memcmp(sl, seal, n));
+	store_reset(s);
+	if (sealed) {
+		*bad_id = head_last;
+		snprintf(why, len, "the chain's head was changed: its seal does not match the master key's");
+	} else if (head_last != last || head_entries != walked || memcmp(head_hash, hash, AUDIT_HASH_LEN)) {
+		*bad_id = head_last;
+		snprintf(why, len, "the chain ends at entry %lld after %lld entries, but its sealed head "
+			 "names entry %lld after %lld: entries were removed from its end or the chain was rewritten",
+			 (long long)last, (long long)walked, (long long)head_last, (long long)head_entries);
+	} else {
+		rc = 0;
+	}
+	return rc;
+}
+
 int audit_verify(struct store *st, int64_t *bad_id, char *why, size_t len)
 {
 	uint8_t prev[AUDIT_HASH_LEN] = { 0 }, hash[AUDIT_HASH_LEN];
+	int64_t last = 0, walked = 0;
 	enum store_rc src;
 	int rc = -1;
 	*bad_id = 0;
@@ -143,14 +235,17 @@ int audit_verify(struct store *st, int64_t *bad_id, char *why, size_t len)
 			goto out;
 		}
 		memcpy(prev, hash, sizeof(prev));
+		last = f.id;
+		walked++;
 	}
 	if (src != STORE_DONE) {
 		*bad_id = 0;
 		snprintf(why, len, "cannot read the audit log: %s", store_errmsg(st));
 		goto out;
 	}
-	*bad_id = 0;
-	rc = 0;
+	store_reset(s);
+	rc = check_head(st, last, walked, prev, bad_id, why, len);
+	return rc;
 out:
 	store_reset(s);
 	return rc;

@@ -26,6 +26,14 @@
 #define AUDIT_OBJECT_LEN 64
 
 /*
+ * Seals the chain's head with a key derived from the master key from now on (call at start;
+ * without it the head is kept unsealed, which still catches entries dropped from the end by
+ * anyone who does not also rewrite the head).
+ */
+struct keyring;
+void audit_set_key(const struct keyring *kr);
+
+/*
  * Appends an entry.  Must run inside the caller's write transaction (store_begin … store_commit):
  * the transaction serialises writers, so each entry links to the one committed before it, and
  * the entry commits or rolls back with the change it records.  detail NULL is stored as "".
@@ -37,8 +45,9 @@ int audit_append(struct store *st, int64_t actor, const char *action, int64_t su
 /*
  * Walks the whole chain in id order, recomputing every hash and link.  Returns 0 when intact;
  * -1 with the first bad entry's id in *bad_id and the reason in why (*bad_id 0 when the log
- * could not be read).  Removing the newest entries leaves a shorter chain that is still intact:
- * compare the count with one kept elsewhere to catch that.
+ * could not be read).  The walk must end at the sealed head (audit_head: newest id, count, hash),
+ * so entries dropped from the end, or a chain rewritten whole, are caught too; the seal is
+ * checked when audit_set_key() was called.
  */
 int audit_verify(struct store *st, int64_t *bad_id /* OUT */, char *why, size_t len);
 /* Number of entries, or -1. */

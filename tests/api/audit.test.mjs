@@ -79,6 +79,27 @@ test('verify names the entry after a row deleted from the database file', async 
   assert.equal((await verify(srv)).code, 1, 'a broken chain stays broken');
 });
 
+test('verify catches the newest entries dropped, and a head forged without the master key', async (t) => {
+  const srv = await startServer(t);
+  await srv.signUp();
+  await srv.signUp();
+  assert.equal((await verify(srv)).code, 0);
+  assert.equal((await srv.stop()).code, 0);
+  const ids = sql(srv, 'SELECT id FROM audit_log ORDER BY id');
+  const newest = ids[ids.length - 1];
+  const before = ids[ids.length - 2];
+  // the tail alone is gone: the chain is intact in itself, but not where its sealed head says
+  sql(srv, `DELETE FROM audit_log WHERE id=${newest}`);
+  let out = await verify(srv);
+  assert.equal(out.code, 1, `verify exit; stdout: ${out.stdout}`);
+  assert.match(out.stderr, new RegExp(`^audit chain broken at entry ${newest}: .*removed from its end`), out.stderr);
+  // and pointing the head at the new end does not help without the key that seals it
+  sql(srv, `UPDATE audit_head SET last_id=${before}, entries=entries-1, hash=(SELECT hash FROM audit_log WHERE id=${before})`);
+  out = await verify(srv);
+  assert.equal(out.code, 1, `verify exit; stdout: ${out.stdout}`);
+  assert.match(out.stderr, /seal does not match/, out.stderr);
+});
+
 test('verify on a folder without a database fails and says so', async (t) => {
   const srv = await startServer(t);
   const out = await runAtrium(['admin', 'audit', 'verify', '--data', path.join(srv.dataDir, 'nothing-here')]);

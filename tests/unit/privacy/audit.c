@@ -303,6 +303,44 @@ static void test_audit__reordered_entries_are_caught(void **state)
 	assert_int_equal(first_bad(f->st), f->id[1]);
 }
 
+/* Entries dropped from the end leave a chain intact in itself: the head catches it. */
+static void test_audit__entries_dropped_from_the_end_are_caught(void **state)
+{
+	struct fixture *f = *state;
+	struct store_stmt *s = store_prepare(f->st, "DELETE FROM audit_log WHERE id = ?");
+	store_bind_int(s, 1, f->id[N - 1]);
+	assert_int_equal(store_run(s), STORE_DONE);
+	assert_int_equal(first_bad(f->st), f->id[N - 1]);
+}
+
+/* With the key set, a head rewritten to match a shortened chain fails its seal. */
+static void test_audit__a_forged_head_fails_its_seal(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t master[KEYRING_KEY_LEN] = { 7 }, prev[32], hash[32];
+	struct keyring *kr = keyring_from_bytes(master);
+	audit_set_key(kr);
+	append(f->st, 10, "session.revoke", 10, "session:78", NULL); /* the head is sealed now */
+	assert_int_equal(first_bad(f->st), 0);
+	int64_t newest;
+	struct store_stmt *s = store_prepare(f->st, "SELECT max(id) FROM audit_log");
+	assert_int_equal(store_step(s), STORE_ROW);
+	newest = store_col_int(s, 0);
+	store_reset(s);
+	/* drop the newest entry and point the head at the one before, as a forger would */
+	read_hashes(f->st, f->id[N - 1], prev, hash);
+	s = store_prepare(f->st, "DELETE FROM audit_log WHERE id = ?");
+	store_bind_int(s, 1, newest);
+	assert_int_equal(store_run(s), STORE_DONE);
+	s = store_prepare(f->st, "UPDATE audit_head SET last_id = ?, entries = entries - 1, hash = ?");
+	store_bind_int(s, 1, f->id[N - 1]);
+	store_bind_blob(s, 2, hash, 32);
+	assert_int_equal(store_run(s), STORE_DONE);
+	assert_int_not_equal(first_bad(f->st), 0);
+	audit_set_key(NULL);
+	keyring_free(kr);
+}
+
 static void test_audit__a_rolled_back_append_leaves_no_trace(void **state)
 {
 	struct fixture *f = *state;
@@ -336,6 +374,11 @@ static void test_audit__an_entry_sorts_after_a_head_from_the_future(void **state
 	store_bind_int(s, 1, future);
 	store_bind_blob(s, 2, hash, 32);
 	store_bind_int(s, 3, f->id[N - 1]);
+	assert_int_equal(store_run(s), STORE_DONE);
+	/* as if it had been written so: the (unsealed, no key in this test) head says the same */
+	s = store_prepare(f->st, "UPDATE audit_head SET last_id = ?, hash = ?");
+	store_bind_int(s, 1, future);
+	store_bind_blob(s, 2, hash, 32);
 	assert_int_equal(store_run(s), STORE_DONE);
 	assert_int_equal(first_bad(f->st), 0);
 
@@ -433,6 +476,8 @@ int main(void)
 		T(test_audit__a_removed_first_entry_is_caught),
 		T(test_audit__reordered_entries_are_caught),
 		T(test_audit__a_rolled_back_append_leaves_no_trace),
+		T(test_audit__entries_dropped_from_the_end_are_caught),
+		T(test_audit__a_forged_head_fails_its_seal),
 		T(test_audit__an_entry_sorts_after_a_head_from_the_future),
 		T(test_audit__listing_by_others_is_newest_first_and_pages),
 		cmocka_unit_test(test_audit__object_names_kind_and_id),
