@@ -99,6 +99,7 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	bench/http
+	bench/export
 
 clean:
 	rm -rf build
