@@ -17,6 +17,7 @@
 #include "notify/notify.h"
 #include "privacy/erasure.h"
 #include "privacy/audit.h"
+#include "privacy/operators.h"
 #include "privacy/requests.h"
 #include "privacy/retention.h"
 #include "core/banned.h"
@@ -318,6 +319,7 @@ static int requests(const struct config *cfg, int argc, char **argv)
 	static const char *const refuse_keys[] = { "ground", "text", NULL };
 	const char *v[8];
 	char err[512], id[ID_STR_LEN], t[CLOCK_RFC3339_LEN];
+	struct request_error e = { .code = ERR_OK };
 	int64_t rid = 0, when = 0, now = clock_now_ms();
 	int rc = 1;
 	struct store *st = NULL;
@@ -368,8 +370,8 @@ static int requests(const struct config *cfg, int argc, char **argv)
 		struct request_new in = { .type = v[0], .channel = v[1], .requester = v[2], .user_id = rid,
 					  .received_at = when };
 		int64_t repeat;
-		if (requests_add(st, cfg, &in, &rid, &repeat, err, sizeof(err)))
-			goto failed;
+		if (requests_add(st, cfg, 0, &in, &rid, &repeat, &e))
+			goto refused;
 		if (repeat)
 			fprintf(stderr, "atrium: flagged as a repeat of request %s: same type, same requester, "
 					"within %ld days (PP-41)\n", id_format(repeat, id), cfg->request_repeat_days);
@@ -377,20 +379,20 @@ static int requests(const struct config *cfg, int argc, char **argv)
 	} else if (!strcmp(sub, "verify")) {
 		int64_t due;
 		int failed = v[1] && !strcmp(v[1], "failed");
-		if (requests_verify(st, cfg, rid, when, failed, &due, err, sizeof(err)))
-			goto failed;
+		if (requests_verify(st, cfg, 0, rid, when, failed, &due, &e))
+			goto refused;
 		if (failed)
 			printf("request %s: identity not verified; no due date until it is\n", id_format(rid, id));
 		else
 			printf("request %s verified; answer due by %s (%ld days, PP-40)\n", id_format(rid, id),
 			       clock_format(due, t), cfg->request_due_days);
 	} else if (!strcmp(sub, "answer")) {
-		if (requests_answer(st, rid, v[0], err, sizeof(err)))
-			goto failed;
+		if (requests_answer(st, 0, rid, v[0], &e))
+			goto refused;
 		printf("request %s answered\n", id_format(rid, id));
 	} else if (!strcmp(sub, "refuse")) {
-		if (requests_refuse(st, rid, v[0], v[1], err, sizeof(err)))
-			goto failed;
+		if (requests_refuse(st, 0, rid, v[0], v[1], &e))
+			goto refused;
 		const struct request_ground *g = requests_ground(v[0]);
 		printf("request %s refused on ground %s (%s):\n  %s\n  %s\n", id_format(rid, id), g->id, g->promise,
 		       g->zh, g->en);
@@ -425,8 +427,71 @@ static int requests(const struct config *cfg, int argc, char **argv)
 	}
 	rc = 0;
 	goto out;
+refused:
+	snprintf(err, sizeof(err), "%s", e.text);
+	if (e.code == ERR_IDENTITY_NOT_VERIFIED)
+		snprintf(err + strlen(err), sizeof(err) - strlen(err), ": atrium admin requests verify %s",
+			 id_format(rid, id));
 failed:
 	fprintf(stderr, "atrium: %s\n", err);
+out:
+	store_close(st);
+	return rc;
+}
+
+static void print_operator(int64_t user, int64_t granted_at, void *arg)
+{
+	char id[ID_STR_LEN], t[CLOCK_RFC3339_LEN];
+	(void)arg;
+	printf("%s  granted %s\n", id_format(user, id), clock_format(granted_at, t));
+}
+
+/* operators add|remove USER_ID, operators list: the accounts the admin API answers. */
+static int operators(const struct config *cfg, int argc, char **argv)
+{
+	char err[512], id[ID_STR_LEN];
+	int64_t user = 0;
+	int rc = 1;
+	if (argc < 1)
+		return 2;
+	int add = !strcmp(argv[0], "add"), remove = !strcmp(argv[0], "remove");
+	if ((add || remove) && argc == 2) {
+		if (id_parse(argv[1], &user)) {
+			fprintf(stderr, "atrium: '%s' is not an account id\n", argv[1]);
+			return 2;
+		}
+	} else if (strcmp(argv[0], "list") || argc != 1) {
+		return 2;
+	}
+	if (cfg->node_id > 1023) {
+		fprintf(stderr, "atrium: node-id must be 0 to 1023\n");
+		return 2;
+	}
+	id_init((unsigned)cfg->node_id); /* the audit entry's id */
+	struct store *st = admin_open_store(cfg);
+	if (!st)
+		return 1;
+	if (add || remove) {
+		int done = add ? operators_add(st, user, err, sizeof(err)) : operators_remove(st, user, err, sizeof(err));
+		if (done < 0) {
+			fprintf(stderr, "atrium: %s\n", err);
+			goto out;
+		}
+		if (done == 0)
+			printf("user %s %s\n", id_format(user, id),
+			       add ? "is now a platform operator" : "is no longer a platform operator");
+		else
+			printf("user %s %s; nothing changed\n", id_format(user, id),
+			       add ? "is already a platform operator" : "is not a platform operator");
+	} else {
+		int n = operators_list(st, print_operator, NULL);
+		if (n < 0) {
+			fprintf(stderr, "atrium: cannot read the operators: %s\n", store_errmsg(st));
+			goto out;
+		}
+		printf("%d platform operator(s)\n", n);
+	}
+	rc = 0;
 out:
 	store_close(st);
 	return rc;
@@ -473,6 +538,7 @@ static const struct admin_command {
 	  "  atrium admin requests answer ID text=TEXT\n"
 	  "  atrium admin requests refuse ID ground=G [text=TEXT]\n"
 	  "  atrium admin requests list|due|grounds, requests show ID", requests },
+	{ "operators", "operators add|remove USER_ID, operators list", operators },
 	{ "retention", "retention run", retention },
 	{ 0 }
 };

@@ -37,3 +37,7 @@ E(EXPORT_EXPIRED,             410, "export_expired",             "the export's d
 E(CANCELLATION_PENDING,       409, "cancellation_pending",       "the account is already set to be cancelled")
 E(NO_CANCELLATION,            404, "no_cancellation",            "the account is not set to be cancelled")
 E(RECEIPT_NOT_FOUND,          404, "receipt_not_found",          "no deletion receipt for this token (yet): erasure may still be pending")
+E(REQUEST_NOT_FOUND,          404, "request_not_found",          "no such rights request")
+E(REQUEST_CLOSED,             409, "request_closed",             "the rights request is already answered or refused")
+E(IDENTITY_NOT_VERIFIED,      409, "identity_not_verified",      "verify the requester's identity before answering or refusing (PP-39)")
+E(IDENTITY_ALREADY_VERIFIED,  409, "identity_already_verified",  "the requester's identity is already verified; the answer is due")

@@ -504,6 +504,11 @@ static enum err read_body(struct req *r, h2o_req_t *h)
 	return ERR_OK;
 }
 
+enum err req_read_body(struct req *r)
+{
+	return r->body ? ERR_OK : read_body(r, H(r));
+}
+
 static void peer(struct req *r, h2o_req_t *h)
 {
 	struct sockaddr_storage sa;

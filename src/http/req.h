@@ -85,6 +85,13 @@ void req_extra(struct req *r, const char *key, json_t *value);
 enum err req_check_body(struct req *r, const struct field *spec);
 /* The same for a nested object found at the dotted path prefix ("device"). */
 enum err req_check_object(struct req *r, json_t *obj, const char *prefix, const struct field *spec);
+/*
+ * Reads the body as ROUTE_BODY routes have it read before they run (a JSON object, within
+ * max-body, sent as application/json), for a route that must first decide whether to answer at
+ * all: the admin API answers 404 to all but operators, whatever they send.  ERR_OK, or the
+ * failure (already recorded).
+ */
+enum err req_read_body(struct req *r);
 /* A string field of the body or NULL. */
 const char *req_str(struct req *r, const char *name);
 /* A string field of a nested object, or def. */

@@ -1,5 +1,6 @@
 /* Rights requests that come another way (PP-39 … PP-42): record, verify, answer, refuse, clocks. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,20 @@ static int blank(const char *s)
 	return !s || !*s;
 }
 
+/* Fills *e and returns -1 (see struct request_error). */
+static int fail(struct request_error *e, enum err code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(struct request_error *e, enum err code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	e->code = code;
+	e->field = field;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* Lower-case ASCII letters, one space for each run of spaces, none at either end; malloc'ed. */
 static char *requester_key(const char *s)
 {
@@ -181,10 +196,11 @@ static int64_t days_before(int64_t t, long days)
 	return t - (int64_t)days * REQUEST_DAY_MS;
 }
 
-static int audit_request(struct store *st, const char *action, int64_t user, int64_t id, const char *detail)
+static int audit_request(struct store *st, int64_t actor, const char *action, int64_t user, int64_t id,
+			 const char *detail)
 {
 	char object[AUDIT_OBJECT_LEN];
-	return audit_append(st, 0, action, user, audit_object("request", id, object), detail);
+	return audit_append(st, actor, action, user, audit_object("request", id, object), detail);
 }
 
 /* The latest earlier request of the same type by the same requester within the window, or 0. */
@@ -212,44 +228,38 @@ static int find_repeat(struct store *st, const struct config *cfg, const struct 
 	return rc == STORE_ROW || rc == STORE_DONE ? 0 : -1;
 }
 
-int requests_add(struct store *st, const struct config *cfg, const struct request_new *in, int64_t *id,
-		 int64_t *repeat_of, char *err, size_t errlen)
+int requests_add(struct store *st, const struct config *cfg, int64_t actor, const struct request_new *in,
+		 int64_t *id, int64_t *repeat_of, struct request_error *e)
 {
 	char list[128], detail[160], rid[ID_STR_LEN];
 	int64_t now = clock_now_ms(), received = in->received_at ? in->received_at : now;
 	*id = *repeat_of = 0;
 	if (!one_of(in->type, types)) {
 		join(types, list, sizeof(list));
-		snprintf(err, errlen, "request type '%s' is not one of %s", in->type ? in->type : "", list);
-		return -1;
+		return fail(e, ERR_INVALID_VALUE, "type", "request type '%.40s' is not one of %s",
+			    in->type ? in->type : "", list);
 	}
 	if (!one_of(in->channel, channels)) {
 		join(channels, list, sizeof(list));
-		snprintf(err, errlen, "channel '%s' is not one of %s", in->channel ? in->channel : "", list);
-		return -1;
+		return fail(e, ERR_INVALID_VALUE, "channel", "channel '%.40s' is not one of %s",
+			    in->channel ? in->channel : "", list);
 	}
-	if (blank(in->requester)) {
-		snprintf(err, errlen, "a request needs its requester: the name and contact as given");
-		return -1;
-	}
-	if (strlen(in->requester) > REQUEST_REQUESTER_MAX || !text_ok(in->requester, 0)) {
-		snprintf(err, errlen, "the requester must be at most %d bytes of text without control characters",
-			 REQUEST_REQUESTER_MAX);
-		return -1;
-	}
-	if (in->user_id < 0) {
-		snprintf(err, errlen, "user id must be positive");
-		return -1;
-	}
+	if (blank(in->requester))
+		return fail(e, ERR_INVALID_VALUE, "requester",
+			    "a request needs its requester: the name and contact as given");
+	if (strlen(in->requester) > REQUEST_REQUESTER_MAX || !text_ok(in->requester, 0))
+		return fail(e, ERR_INVALID_VALUE, "requester",
+			    "the requester must be at most %d bytes of text without control characters",
+			    REQUEST_REQUESTER_MAX);
+	if (in->user_id < 0)
+		return fail(e, ERR_INVALID_VALUE, "user_id", "user id must be positive");
 	if (received > now + SKEW_MS || received < ID_EPOCH_MS) {
 		char t[CLOCK_RFC3339_LEN];
-		snprintf(err, errlen, "received time '%s' is in the future or before 2024", clock_format(received, t));
-		return -1;
+		return fail(e, ERR_INVALID_VALUE, "received_at", "received time '%s' is in the future or before 2024",
+			    clock_format(received, t));
 	}
-	if (store_begin(st) != STORE_OK) {
-		snprintf(err, errlen, "cannot write the database: %s", store_errmsg(st));
-		return -1;
-	}
+	if (store_begin(st) != STORE_OK)
+		return fail(e, ERR_UNAVAILABLE, NULL, "cannot write the database: %s", store_errmsg(st));
 	if (find_repeat(st, cfg, in, received, repeat_of))
 		goto failed;
 	*id = id_next();
@@ -272,9 +282,8 @@ int requests_add(struct store *st, const struct config *cfg, const struct reques
 	enum store_rc rc = store_run(s);
 	if (rc == STORE_CONSTRAINT) {
 		store_rollback(st);
-		snprintf(err, errlen, "no account with id '%s'", id_format(in->user_id, rid));
 		*id = *repeat_of = 0;
-		return -1;
+		return fail(e, ERR_INVALID_VALUE, "user_id", "no account with id '%s'", id_format(in->user_id, rid));
 	}
 	if (rc != STORE_DONE)
 		goto failed;
@@ -284,11 +293,11 @@ int requests_add(struct store *st, const struct config *cfg, const struct reques
 			 in->channel, id_format(*repeat_of, rid));
 	else
 		snprintf(detail, sizeof(detail), "{\"type\":\"%s\",\"channel\":\"%s\"}", in->type, in->channel);
-	if (audit_request(st, "request.add", in->user_id, *id, detail) || store_commit(st) != STORE_OK)
+	if (audit_request(st, actor, "request.add", in->user_id, *id, detail) || store_commit(st) != STORE_OK)
 		goto failed;
 	return 0;
 failed:
-	snprintf(err, errlen, "cannot record the request: %s", store_errmsg(st));
+	fail(e, ERR_INTERNAL, NULL, "cannot record the request: %s", store_errmsg(st));
 	store_rollback(st);
 	*id = *repeat_of = 0;
 	return -1;
@@ -318,29 +327,27 @@ static int read_state(struct store *st, int64_t id, struct state *out)
 	return rc == STORE_ROW ? 0 : rc == STORE_DONE ? 1 : -1;
 }
 
-/* Begins a write and reads an open request; on failure rolls back with a message. */
-static int begin_open(struct store *st, int64_t id, struct state *out, char *err, size_t errlen)
+/* Begins a write and reads an open request; on failure rolls back with *e filled. */
+static int begin_open(struct store *st, int64_t id, struct state *out, struct request_error *e)
 {
 	char rid[ID_STR_LEN];
-	if (store_begin(st) != STORE_OK) {
-		snprintf(err, errlen, "cannot write the database: %s", store_errmsg(st));
-		return -1;
-	}
+	if (store_begin(st) != STORE_OK)
+		return fail(e, ERR_UNAVAILABLE, NULL, "cannot write the database: %s", store_errmsg(st));
 	int rc = read_state(st, id, out);
 	if (rc < 0)
-		snprintf(err, errlen, "cannot read the request: %s", store_errmsg(st));
+		fail(e, ERR_INTERNAL, NULL, "cannot read the request: %s", store_errmsg(st));
 	else if (rc > 0)
-		snprintf(err, errlen, "no rights request '%s'", id_format(id, rid));
+		fail(e, ERR_REQUEST_NOT_FOUND, NULL, "no rights request '%s'", id_format(id, rid));
 	else if (strcmp(out->status, "open"))
-		snprintf(err, errlen, "request '%s' is closed (%s)", id_format(id, rid), out->status);
+		fail(e, ERR_REQUEST_CLOSED, NULL, "request '%s' is closed (%s)", id_format(id, rid), out->status);
 	else
 		return 0;
 	store_rollback(st);
 	return -1;
 }
 
-int requests_verify(struct store *st, const struct config *cfg, int64_t id, int64_t at, int failed,
-		    int64_t *due_at, char *err, size_t errlen)
+int requests_verify(struct store *st, const struct config *cfg, int64_t actor, int64_t id, int64_t at, int failed,
+		    int64_t *due_at, struct request_error *e)
 {
 	struct state cur;
 	char rid[ID_STR_LEN], t[CLOCK_RFC3339_LEN], detail[96];
@@ -348,15 +355,15 @@ int requests_verify(struct store *st, const struct config *cfg, int64_t id, int6
 	*due_at = 0;
 	if (!at)
 		at = now;
-	if (begin_open(st, id, &cur, err, errlen))
+	if (begin_open(st, id, &cur, e))
 		return -1;
 	if (!strcmp(cur.identity, "verified")) {
-		snprintf(err, errlen, "request '%s' is already verified", id_format(id, rid));
+		fail(e, ERR_IDENTITY_ALREADY_VERIFIED, NULL, "request '%s' is already verified", id_format(id, rid));
 		goto refused;
 	}
 	if (at < cur.received_at || at > now + SKEW_MS) {
-		snprintf(err, errlen, "verification time '%s' is before the request was received or in the future",
-			 clock_format(at, t));
+		fail(e, ERR_INVALID_VALUE, "at",
+		     "verification time '%s' is before the request was received or in the future", clock_format(at, t));
 		goto refused;
 	}
 	struct store_stmt *s;
@@ -374,9 +381,9 @@ int requests_verify(struct store *st, const struct config *cfg, int64_t id, int6
 		store_bind_int(s, 3, id);
 		snprintf(detail, sizeof(detail), "{\"identity\":\"verified\",\"due_at\":\"%s\"}", clock_format(*due_at, t));
 	}
-	if (store_run(s) != STORE_DONE || audit_request(st, "request.verify", cur.user_id, id, detail) ||
+	if (store_run(s) != STORE_DONE || audit_request(st, actor, "request.verify", cur.user_id, id, detail) ||
 	    store_commit(st) != STORE_OK) {
-		snprintf(err, errlen, "cannot record the verification: %s", store_errmsg(st));
+		fail(e, ERR_INTERNAL, NULL, "cannot record the verification: %s", store_errmsg(st));
 		goto refused;
 	}
 	return 0;
@@ -387,25 +394,24 @@ refused:
 }
 
 /* Closes an open request as answered or refused (ground NULL: answered). */
-static int close_request(struct store *st, int64_t id, const struct request_ground *ground, const char *text,
-			 char *err, size_t errlen)
+static int close_request(struct store *st, int64_t actor, int64_t id, const struct request_ground *ground,
+			 const char *text, struct request_error *e)
 {
 	struct state cur;
 	char rid[ID_STR_LEN], detail[96];
-	if (text && (strlen(text) > REQUEST_ANSWER_MAX || !text_ok(text, 1))) {
-		snprintf(err, errlen, "the text must be at most %d bytes of UTF-8", REQUEST_ANSWER_MAX);
-		return -1;
-	}
-	if (begin_open(st, id, &cur, err, errlen))
+	if (text && (strlen(text) > REQUEST_ANSWER_MAX || !text_ok(text, 1)))
+		return fail(e, ERR_INVALID_VALUE, "text", "the text must be at most %d bytes of UTF-8",
+			    REQUEST_ANSWER_MAX);
+	if (begin_open(st, id, &cur, e))
 		return -1;
 	if (!strcmp(cur.identity, "unverified")) {
-		snprintf(err, errlen, "verify the requester's identity first (PP-39): atrium admin requests verify %s",
-			 id_format(id, rid));
+		fail(e, ERR_IDENTITY_NOT_VERIFIED, NULL,
+		     "request '%s' is not verified: verify the requester's identity first (PP-39)", id_format(id, rid));
 		goto refused;
 	}
 	if (ground && ground->repeat_only && !cur.repeat_of) {
-		snprintf(err, errlen, "request '%s' is not flagged as a repeat: ground '%s' does not hold",
-			 id_format(id, rid), ground->id);
+		fail(e, ERR_INVALID_VALUE, "ground", "request '%s' is not flagged as a repeat: ground '%s' does not hold",
+		     id_format(id, rid), ground->id);
 		goto refused;
 	}
 	struct store_stmt *s = store_prepare(st,
@@ -419,9 +425,10 @@ static int close_request(struct store *st, int64_t id, const struct request_grou
 	if (ground)
 		snprintf(detail, sizeof(detail), "{\"ground\":\"%s\"}", ground->id);
 	if (store_run(s) != STORE_DONE ||
-	    audit_request(st, ground ? "request.refuse" : "request.answer", cur.user_id, id, ground ? detail : NULL) ||
+	    audit_request(st, actor, ground ? "request.refuse" : "request.answer", cur.user_id, id,
+			  ground ? detail : NULL) ||
 	    store_commit(st) != STORE_OK) {
-		snprintf(err, errlen, "cannot record the answer: %s", store_errmsg(st));
+		fail(e, ERR_INTERNAL, NULL, "cannot record the answer: %s", store_errmsg(st));
 		goto refused;
 	}
 	return 0;
@@ -430,26 +437,26 @@ refused:
 	return -1;
 }
 
-int requests_answer(struct store *st, int64_t id, const char *text, char *err, size_t errlen)
+int requests_answer(struct store *st, int64_t actor, int64_t id, const char *text, struct request_error *e)
 {
-	if (blank(text)) {
-		snprintf(err, errlen, "an answer needs its text");
-		return -1;
-	}
-	return close_request(st, id, NULL, text, err, errlen);
+	if (blank(text))
+		return fail(e, ERR_INVALID_VALUE, "text", "an answer needs its text");
+	return close_request(st, actor, id, NULL, text, e);
 }
 
-int requests_refuse(struct store *st, int64_t id, const char *ground, const char *text, char *err, size_t errlen)
+int requests_refuse(struct store *st, int64_t actor, int64_t id, const char *ground, const char *text,
+		    struct request_error *e)
 {
 	const struct request_ground *g = requests_ground(ground);
 	if (!g) {
-		size_t n = (size_t)snprintf(err, errlen, "%s: a refusal must name one of the grounds of PP-41 and PP-42:",
-					    blank(ground) ? "no ground named" : "unknown ground");
-		for (g = request_grounds; g->id && n < errlen; g++)
-			n += (size_t)snprintf(err + n, errlen - n, " %s", g->id);
+		fail(e, ERR_INVALID_VALUE, "ground", "%s: a refusal must name one of the grounds of PP-41 and PP-42:",
+		     blank(ground) ? "no ground named" : "unknown ground");
+		size_t n = strlen(e->text);
+		for (g = request_grounds; g->id && n < sizeof(e->text); g++)
+			n += (size_t)snprintf(e->text + n, sizeof(e->text) - n, " %s", g->id);
 		return -1;
 	}
-	return close_request(st, id, g, text, err, errlen);
+	return close_request(st, actor, id, g, text, e);
 }
 
 /* The columns struct request is read from, in this order. */
@@ -502,6 +509,9 @@ int requests_list(struct store *st, enum requests_list_flags flags, int64_t now,
 		s = store_prepare(st, "SELECT " REQUEST_COLUMNS " FROM rights_requests"
 				      " WHERE status = 'open' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id");
 		store_bind_int(s, 1, now + REQUEST_NEAR_DAYS * REQUEST_DAY_MS);
+	} else if (flags & REQUESTS_ALL) {
+		s = store_prepare(st, "SELECT " REQUEST_COLUMNS " FROM rights_requests"
+				      " ORDER BY status <> 'open', answered_at DESC, due_at IS NULL, due_at, received_at, id");
 	} else {
 		s = store_prepare(st, "SELECT " REQUEST_COLUMNS " FROM rights_requests WHERE status = 'open'"
 				      " ORDER BY due_at IS NULL, due_at, received_at, id");

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/config.h"
+#include "core/err.h"
 #include "store/store.h"
 
 #define REQUEST_DAY_MS (24LL * 3600 * 1000)
@@ -52,50 +53,71 @@ struct request_new {
 };
 
 /*
+ * How a call below failed, for the operator's command line and the admin API alike: the API's
+ * error code (ERR_INVALID_VALUE, ERR_REQUEST_NOT_FOUND, ERR_REQUEST_CLOSED,
+ * ERR_IDENTITY_NOT_VERIFIED, ERR_IDENTITY_ALREADY_VERIFIED, ERR_UNAVAILABLE, ERR_INTERNAL), with
+ * ERR_INVALID_VALUE the input at fault under its API name (type, channel, requester, user_id,
+ * received_at, at, text, ground; NULL with the other codes), and the message.
+ */
+struct request_error {
+	enum err code;
+	const char *field;
+	char text[512];
+};
+
+/*
+ * The functions below that change a request append an audit entry in the same transaction, with
+ * actor the user id of the platform operator who made the change through the admin API, or 0
+ * for the operator at the machine (`atrium admin requests`), and subject the linked account.
+ */
+
+/*
  * Records a new request, unverified and with no due date.  type is one of access, correction,
  * deletion, cancellation, other; channel one of email, phone, post, in_person, other; requester
  * the name and contact as given (UTF-8, no control characters).  It is flagged as a repeat of the
  * latest earlier request of the same type by the same requester (same linked account, or the same
  * requester text ignoring case and spacing) received within request-repeat-days before it.
- * Returns 0 with the new id and the repeated id (0: none), or -1 with a message in err; nothing
- * is stored then.
+ * Returns 0 with the new id and the repeated id (0: none), or -1 with *e filled; nothing is
+ * stored then.
  */
-int requests_add(struct store *st, const struct config *cfg, const struct request_new *in,
-		 int64_t *id /* OUT */, int64_t *repeat_of /* OUT */, char *err, size_t errlen);
+int requests_add(struct store *st, const struct config *cfg, int64_t actor, const struct request_new *in,
+		 int64_t *id /* OUT */, int64_t *repeat_of /* OUT */, struct request_error *e /* OUT */);
 
 /*
  * Records the outcome of checking the requester's identity at time at (0: now; not before the
  * request was received, not in the future).  Verified starts the clock: due at + request-due-days.
  * Failed leaves it stopped; a later verification may follow.  Returns 0 with the due date (0 when
- * failed), or -1 with a message (unknown id, closed, already verified).
+ * failed), or -1 with *e filled (unknown id, closed, already verified, a bad time).
  */
-int requests_verify(struct store *st, const struct config *cfg, int64_t id, int64_t at, int failed,
-		    int64_t *due_at /* OUT */, char *err, size_t errlen);
+int requests_verify(struct store *st, const struct config *cfg, int64_t actor, int64_t id, int64_t at, int failed,
+		    int64_t *due_at /* OUT */, struct request_error *e /* OUT */);
 
 /*
  * Closes an open request with an answer (text required).  The identity must have been checked
- * first (verified, or failed: then the answer says so).  0, or -1 with a message.
+ * first (verified, or failed: then the answer says so).  0, or -1 with *e filled.
  */
-int requests_answer(struct store *st, int64_t id, const char *text, char *err, size_t errlen);
+int requests_answer(struct store *st, int64_t actor, int64_t id, const char *text, struct request_error *e /* OUT */);
 
 /*
  * Closes an open request as refused on ground (an id of request_grounds; the repeat ground only
  * for a request flagged as a repeat), with optional text.  No valid ground, no refusal: -1 with a
  * message naming the valid ones.  0 otherwise.
  */
-int requests_refuse(struct store *st, int64_t id, const char *ground, const char *text, char *err,
-		    size_t errlen);
+int requests_refuse(struct store *st, int64_t actor, int64_t id, const char *ground, const char *text,
+		    struct request_error *e /* OUT */);
 
 /* Calls fn with request id.  0 found, 1 no such request, -1 the store failed. */
 int requests_get(struct store *st, int64_t id, void (*fn)(const struct request *r, void *arg), void *arg);
 
 enum requests_list_flags {
 	REQUESTS_DUE_SOON = 1 << 0, /* only those overdue or due within REQUEST_NEAR_DAYS of now */
+	REQUESTS_ALL = 1 << 1,      /* closed ones too, after the open ones, latest closed first */
 };
 
 /*
  * Calls fn for each open request: those with a due date first, soonest due first, then those
- * whose identity is not verified yet, oldest first.  Returns the number listed, or -1.
+ * whose identity is not verified yet, oldest first (REQUESTS_ALL: then the closed ones).  Returns
+ * the number listed, or -1.
  */
 int requests_list(struct store *st, enum requests_list_flags flags, int64_t now,
 		  void (*fn)(const struct request *r, void *arg), void *arg);

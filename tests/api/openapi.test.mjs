@@ -99,3 +99,23 @@ test('the openapi paths parser reads paths and methods only', () => {
   ].join('\n');
   assert.deepEqual([...openapiOperations(yaml)].sort(), ['DELETE /api/v1/b/{id}', 'GET /api/v1/a', 'POST /api/v1/b/{id}']);
 });
+
+test('the document lists exactly the error codes of the server\'s error table', () => {
+  const table = fs.readFileSync(path.join(ROOT, 'src/core/err_table.h'), 'utf8');
+  const codes = new Set([...table.matchAll(/^E\(\w+,\s*\d+,\s*"(\w+)"/gm)].map((m) => m[1]));
+  codes.delete('ok'); // success is no error a client receives
+  assert.ok(codes.size >= 30, `codes read from the table: ${codes.size}`);
+  const yaml = fs.readFileSync(path.join(ROOT, 'docs/openapi.yaml'), 'utf8');
+  const at = yaml.indexOf('\n    ErrorCode:');
+  assert.ok(at > 0, 'components.schemas.ErrorCode exists');
+  const rest = yaml.slice(yaml.indexOf('enum:', at)).split('\n').slice(1);
+  const documented = new Set();
+  for (const line of rest) {
+    const m = /^\s+- (\w+)\s*$/.exec(line);
+    if (!m) break;
+    documented.add(m[1]);
+  }
+  const missing = [...codes].filter((c) => !documented.has(c));
+  const stale = [...documented].filter((c) => !codes.has(c));
+  assert.deepEqual({ missing, stale }, { missing: [], stale: [] });
+});

@@ -28,6 +28,7 @@ struct fixture {
 	struct store *st;
 	struct config cfg;
 	char err[512];
+	struct request_error e;
 };
 
 static int setup(void **state)
@@ -60,8 +61,8 @@ static int64_t add(struct fixture *f, const char *type, const char *requester, i
 	struct request_new in = { .type = type, .channel = "email", .requester = requester, .user_id = user,
 				  .received_at = received };
 	int64_t id = 0, repeat = -1;
-	if (requests_add(f->st, &f->cfg, &in, &id, &repeat, f->err, sizeof(f->err)))
-		fail_msg("requests_add: %s", f->err);
+	if (requests_add(f->st, &f->cfg, 0, &in, &id, &repeat, &f->e))
+		fail_msg("requests_add: %s", f->e.text);
 	assert_true(id > 0);
 	return id;
 }
@@ -71,16 +72,16 @@ static int64_t repeat_of(struct fixture *f, const char *type, const char *reques
 	struct request_new in = { .type = type, .channel = "phone", .requester = requester, .user_id = user,
 				  .received_at = received };
 	int64_t id = 0, repeat = -1;
-	if (requests_add(f->st, &f->cfg, &in, &id, &repeat, f->err, sizeof(f->err)))
-		fail_msg("requests_add: %s", f->err);
+	if (requests_add(f->st, &f->cfg, 0, &in, &id, &repeat, &f->e))
+		fail_msg("requests_add: %s", f->e.text);
 	return repeat;
 }
 
 static void verify(struct fixture *f, int64_t id, int64_t at)
 {
 	int64_t due;
-	if (requests_verify(f->st, &f->cfg, id, at, 0, &due, f->err, sizeof(f->err)))
-		fail_msg("requests_verify: %s", f->err);
+	if (requests_verify(f->st, &f->cfg, 0, id, at, 0, &due, &f->e))
+		fail_msg("requests_verify: %s", f->e.text);
 }
 
 /* A copy of a request, for assertions after the callback. */
@@ -141,7 +142,7 @@ static void test_requests__due_date_is_verified_plus_15_days(void **state)
 
 	/* Verified two days after it came in: the 15 days run from the verification (PP-40). */
 	clock_set_fixed(T0 + 2 * DAY);
-	assert_int_equal(requests_verify(f->st, &f->cfg, id, 0, 0, &due, f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, id, 0, 0, &due, &f->e), 0);
 	assert_int_equal(due, T0 + 17 * DAY);
 	c = get(f, id);
 	assert_string_equal(c.identity, "verified");
@@ -151,11 +152,12 @@ static void test_requests__due_date_is_verified_plus_15_days(void **state)
 	/* A shorter promise may be configured; the new due date follows it. */
 	f->cfg.request_due_days = 10;
 	int64_t other = add(f, "access", "Han Meimei", 0, T0);
-	assert_int_equal(requests_verify(f->st, &f->cfg, other, T0 + DAY, 0, &due, f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, other, T0 + DAY, 0, &due, &f->e), 0);
 	assert_int_equal(due, T0 + 11 * DAY);
 	/* Verifying twice does not move the clock. */
-	assert_int_equal(requests_verify(f->st, &f->cfg, other, 0, 0, &due, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "already verified"));
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, other, 0, 0, &due, &f->e), -1);
+	assert_non_null(strstr(f->e.text, "already verified"));
+	assert_int_equal(f->e.code, ERR_IDENTITY_ALREADY_VERIFIED);
 	assert_int_equal(get(f, other).r.due_at, T0 + 11 * DAY);
 }
 
@@ -172,7 +174,7 @@ static void test_requests__unverified_has_no_due_date(void **state)
 
 	/* A failed verification leaves it paused too. */
 	int64_t due = -1;
-	assert_int_equal(requests_verify(f->st, &f->cfg, id, 0, 1, &due, f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, id, 0, 1, &due, &f->e), 0);
 	assert_int_equal(due, 0);
 	struct copy c = get(f, id);
 	assert_string_equal(c.identity, "failed");
@@ -180,7 +182,7 @@ static void test_requests__unverified_has_no_due_date(void **state)
 	assert_int_equal(c.r.verified_at, 0);
 	assert_int_equal(requests_overdue(f->st, clock_now_ms(), ids, 4), 0);
 	/* … and proof of identity that comes later starts it then. */
-	assert_int_equal(requests_verify(f->st, &f->cfg, id, 0, 0, &due, f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, id, 0, 0, &due, &f->e), 0);
 	assert_int_equal(due, T0 + 115 * DAY);
 }
 
@@ -205,7 +207,7 @@ static void test_requests__overdue_is_found_and_warned(void **state)
 	assert_int_equal(requests_overdue(f->st, T0 + 16 * DAY, ids, 1), 2);
 
 	/* Answered, it is no longer overdue. */
-	assert_int_equal(requests_answer(f->st, late, "corrected the e-mail address", f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_answer(f->st, 0, late, "corrected the e-mail address", &f->e), 0);
 	assert_int_equal(requests_overdue(f->st, T0, ids, 4), 0);
 	assert_int_equal(get(f, late).r.answered_at, T0);
 }
@@ -234,7 +236,7 @@ static void test_requests__list_and_due_soon(void **state)
 	verify(f, later, T0 - 10 * DAY); /* due in 5 days */
 	verify(f, late, T0 - 30 * DAY);  /* 15 days late */
 	verify(f, closed, T0);
-	assert_int_equal(requests_answer(f->st, closed, "sent the copy", f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_answer(f->st, 0, closed, "sent the copy", &f->e), 0);
 
 	struct listed all = { .n = 0 };
 	assert_int_equal(requests_list(f->st, 0, T0, collect, &all), 4);
@@ -247,6 +249,13 @@ static void test_requests__list_and_due_soon(void **state)
 	assert_int_equal(requests_list(f->st, REQUESTS_DUE_SOON, T0, collect, &due), 2);
 	assert_int_equal(due.ids[0], late);
 	assert_int_equal(due.ids[1], soon);
+
+	/* All of them: the open ones as before, then the closed. */
+	struct listed every = { .n = 0 };
+	assert_int_equal(requests_list(f->st, REQUESTS_ALL, T0, collect, &every), 5);
+	assert_int_equal(every.ids[0], late);
+	assert_int_equal(every.ids[3], paused);
+	assert_int_equal(every.ids[4], closed);
 }
 
 static void test_requests__repeat_is_flagged(void **state)
@@ -281,29 +290,34 @@ static void test_requests__refusal_needs_a_valid_ground(void **state)
 	verify(f, id, 0);
 	const char *bad[] = { NULL, "", "  ", "because", "NATIONAL_SECURITY" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		f->err[0] = '\0';
-		assert_int_equal(requests_refuse(f->st, id, bad[i], "no", f->err, sizeof(f->err)), -1);
-		assert_non_null(strstr(f->err, "national_security")); /* the message names the valid ones */
+		f->e.text[0] = '\0';
+		assert_int_equal(requests_refuse(f->st, 0, id, bad[i], "no", &f->e), -1);
+		assert_non_null(strstr(f->e.text, "national_security")); /* the message names the valid ones */
+		assert_int_equal(f->e.code, ERR_INVALID_VALUE);
+		assert_string_equal(f->e.field, "ground");
 		assert_string_equal(get(f, id).status, "open");
 	}
 	/* The repeat ground holds only for a request flagged as a repeat. */
-	assert_int_equal(requests_refuse(f->st, id, "repeated", NULL, f->err, sizeof(f->err)), -1);
+	assert_int_equal(requests_refuse(f->st, 0, id, "repeated", NULL, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_INVALID_VALUE);
+	assert_string_equal(f->e.field, "ground");
 	assert_string_equal(get(f, id).status, "open");
 
-	assert_int_equal(requests_refuse(f->st, id, "impractical", "it is on backup tapes", f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_refuse(f->st, 0, id, "impractical", "it is on backup tapes", &f->e), 0);
 	struct copy c = get(f, id);
 	assert_string_equal(c.status, "refused");
 	assert_string_equal(c.ground, "impractical");
 	assert_string_equal(c.answer, "it is on backup tapes");
 	assert_int_equal(c.r.answered_at, T0);
 	/* Closed: nothing more. */
-	assert_int_equal(requests_refuse(f->st, id, "serious_harm", NULL, f->err, sizeof(f->err)), -1);
-	assert_int_equal(requests_answer(f->st, id, "yes after all", f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "closed"));
+	assert_int_equal(requests_refuse(f->st, 0, id, "serious_harm", NULL, &f->e), -1);
+	assert_int_equal(requests_answer(f->st, 0, id, "yes after all", &f->e), -1);
+	assert_non_null(strstr(f->e.text, "closed"));
+	assert_int_equal(f->e.code, ERR_REQUEST_CLOSED);
 
 	int64_t again = add(f, "access", LI, 0, 0);
 	verify(f, again, 0);
-	assert_int_equal(requests_refuse(f->st, again, "repeated", NULL, f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_refuse(f->st, 0, again, "repeated", NULL, &f->e), 0);
 	assert_string_equal(get(f, again).ground, "repeated");
 }
 
@@ -311,27 +325,32 @@ static void test_requests__identity_is_checked_first(void **state)
 {
 	struct fixture *f = *state;
 	int64_t id = add(f, "access", LI, 0, 0);
-	assert_int_equal(requests_answer(f->st, id, "here is your data", f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "identity"));
-	assert_int_equal(requests_refuse(f->st, id, "national_security", NULL, f->err, sizeof(f->err)), -1);
+	assert_int_equal(requests_answer(f->st, 0, id, "here is your data", &f->e), -1);
+	assert_non_null(strstr(f->e.text, "identity"));
+	assert_int_equal(f->e.code, ERR_IDENTITY_NOT_VERIFIED);
+	assert_int_equal(requests_refuse(f->st, 0, id, "national_security", NULL, &f->e), -1);
 	assert_string_equal(get(f, id).status, "open");
 	/* Verification cannot precede receipt or lie in the future. */
 	int64_t due;
-	assert_int_equal(requests_verify(f->st, &f->cfg, id, T0 - 1, 0, &due, f->err, sizeof(f->err)), -1);
-	assert_int_equal(requests_verify(f->st, &f->cfg, id, T0 + DAY, 0, &due, f->err, sizeof(f->err)), -1);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, id, T0 - 1, 0, &due, &f->e), -1);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, id, T0 + DAY, 0, &due, &f->e), -1);
+	assert_int_equal(f->e.code, ERR_INVALID_VALUE);
+	assert_string_equal(f->e.field, "at");
 	assert_string_equal(get(f, id).identity, "unverified");
 	/* Once it failed, the answer saying so closes the request. */
-	assert_int_equal(requests_verify(f->st, &f->cfg, id, 0, 1, &due, f->err, sizeof(f->err)), 0);
-	assert_int_equal(requests_answer(f->st, id, "we could not verify who you are", f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_verify(f->st, &f->cfg, 0, id, 0, 1, &due, &f->e), 0);
+	assert_int_equal(requests_answer(f->st, 0, id, "we could not verify who you are", &f->e), 0);
 	assert_string_equal(get(f, id).status, "answered");
 	/* An answer needs words. */
 	int64_t other = add(f, "access", "Han", 0, 0);
 	verify(f, other, 0);
-	assert_int_equal(requests_answer(f->st, other, " ", f->err, sizeof(f->err)), -1);
-	assert_int_equal(requests_answer(f->st, other, NULL, f->err, sizeof(f->err)), -1);
+	assert_int_equal(requests_answer(f->st, 0, other, " ", &f->e), -1);
+	assert_int_equal(requests_answer(f->st, 0, other, NULL, &f->e), -1);
+	assert_string_equal(f->e.field, "text");
 	/* Unknown ids are named. */
-	assert_int_equal(requests_answer(f->st, 12345, "x", f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "no rights request '12345'"));
+	assert_int_equal(requests_answer(f->st, 0, 12345, "x", &f->e), -1);
+	assert_non_null(strstr(f->e.text, "no rights request '12345'"));
+	assert_int_equal(f->e.code, ERR_REQUEST_NOT_FOUND);
 }
 
 static void test_requests__bad_input_stores_nothing(void **state)
@@ -350,27 +369,32 @@ static void test_requests__bad_input_stores_nothing(void **state)
 		{ .type = "access", .channel = "email", .requester = LI, .user_id = 999 }, /* no such account */
 		{ .type = "access", .channel = "email", .requester = LI, .user_id = -1 },
 	};
+	/* The admin API names the field at fault. */
+	const char *fields[] = { "type", "type", "channel", "requester", "requester", "requester", "requester",
+				 "requester", "received_at", "user_id", "user_id" };
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t id = -1, repeat = -1;
-		f->err[0] = '\0';
-		assert_int_equal(requests_add(f->st, &f->cfg, &cases[i], &id, &repeat, f->err, sizeof(f->err)), -1);
+		f->e.text[0] = '\0';
+		assert_int_equal(requests_add(f->st, &f->cfg, 0, &cases[i], &id, &repeat, &f->e), -1);
 		assert_int_equal(id, 0);
-		assert_true(strlen(f->err) > 5);
+		assert_true(strlen(f->e.text) > 5);
+		assert_int_equal(f->e.code, ERR_INVALID_VALUE);
+		assert_string_equal(f->e.field, fields[i]);
 	}
-	assert_non_null(strstr(f->err, "must be positive"));
+	assert_non_null(strstr(f->e.text, "must be positive"));
 	char big[REQUEST_REQUESTER_MAX + 2];
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	struct request_new in = { .type = "access", .channel = "email", .requester = big };
 	int64_t id, repeat;
-	assert_int_equal(requests_add(f->st, &f->cfg, &in, &id, &repeat, f->err, sizeof(f->err)), -1);
+	assert_int_equal(requests_add(f->st, &f->cfg, 0, &in, &id, &repeat, &f->e), -1);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM rights_requests"), 0);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM audit_log"), 0);
 	/* Chinese names and all channels are fine. */
 	const char *channels[] = { "email", "phone", "post", "in_person", "other" };
 	for (size_t i = 0; i < 5; i++) {
 		struct request_new ok = { .type = "other", .channel = channels[i], .requester = "李雷，北京市海淀区" };
-		assert_int_equal(requests_add(f->st, &f->cfg, &ok, &id, &repeat, f->err, sizeof(f->err)), 0);
+		assert_int_equal(requests_add(f->st, &f->cfg, 0, &ok, &id, &repeat, &f->e), 0);
 	}
 }
 
@@ -380,8 +404,7 @@ static void test_requests__every_change_is_audited_without_personal_data(void **
 	int64_t user = add_user(f->st, 4242);
 	int64_t id = add(f, "deletion", LI, user, 0);
 	verify(f, id, 0);
-	assert_int_equal(requests_refuse(f->st, id, "criminal_justice", "Li Lei is under investigation", f->err,
-					 sizeof(f->err)), 0);
+	assert_int_equal(requests_refuse(f->st, 0, id, "criminal_justice", "Li Lei is under investigation", &f->e), 0);
 	char object[AUDIT_OBJECT_LEN];
 	audit_object("request", id, object);
 	struct store_stmt *s = store_prepare(f->st,
@@ -405,6 +428,32 @@ static void test_requests__every_change_is_audited_without_personal_data(void **
 	/* Without a linked account the subject is 0. */
 	add(f, "access", "Han", 0, 0);
 	assert_int_equal(count(f->st, "SELECT subject FROM audit_log ORDER BY id DESC LIMIT 1"), 0);
+}
+
+/* Through the admin API the operator's own account is the actor; refused changes leave no entry. */
+static void test_requests__the_operator_who_acted_is_the_actor(void **state)
+{
+	struct fixture *f = *state;
+	int64_t user = add_user(f->st, 4242), operator = add_user(f->st, 7), id, repeat, due;
+	struct request_new in = { .type = "access", .channel = "phone", .requester = LI, .user_id = user };
+	assert_int_equal(requests_add(f->st, &f->cfg, operator, &in, &id, &repeat, &f->e), 0);
+	assert_int_equal(requests_answer(f->st, operator, id, "too early", &f->e), -1);
+	assert_int_equal(requests_verify(f->st, &f->cfg, operator, id, 0, 0, &due, &f->e), 0);
+	assert_int_equal(requests_refuse(f->st, operator, id, "because", NULL, &f->e), -1);
+	assert_int_equal(requests_answer(f->st, operator, id, "here is the copy", &f->e), 0);
+	struct store_stmt *s = store_prepare(f->st, "SELECT actor, action, subject FROM audit_log ORDER BY id");
+	const char *actions[] = { "request.add", "request.verify", "request.answer" };
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_step(s), STORE_ROW);
+		assert_int_equal(store_col_int(s, 0), operator);
+		assert_string_equal(store_col_text(s, 1), actions[i]);
+		assert_int_equal(store_col_int(s, 2), user);
+	}
+	assert_int_equal(store_step(s), STORE_DONE);
+	/* The same change from the machine's command line has actor 0. */
+	int64_t other = add(f, "access", "Han", 0, 0);
+	assert_int_equal(count(f->st, "SELECT actor FROM audit_log ORDER BY id DESC LIMIT 1"), 0);
+	assert_true(other > id);
 }
 
 static void test_requests__config_keeps_the_15_day_promise(void **state)
@@ -450,7 +499,7 @@ static void test_requests__erasure_keeps_the_proof_not_the_person(void **state)
 	int64_t id = add(f, "deletion", LI, user, 0);
 	int64_t other = add(f, "access", "Han Meimei", 0, 0);
 	verify(f, id, 0);
-	assert_int_equal(requests_answer(f->st, id, "Li Lei's account is deleted", f->err, sizeof(f->err)), 0);
+	assert_int_equal(requests_answer(f->st, 0, id, "Li Lei's account is deleted", &f->e), 0);
 	assert_int_equal(erasure_erase_user(f->st, kr, NULL, user, NULL), 0);
 	struct copy c = get(f, id);
 	assert_string_equal(c.requester, "erased");
@@ -511,6 +560,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_requests__identity_is_checked_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests__bad_input_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests__every_change_is_audited_without_personal_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requests__the_operator_who_acted_is_the_actor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests__config_keeps_the_15_day_promise, setup, teardown),
 		cmocka_unit_test(test_requests__grounds_are_the_policys),
 		cmocka_unit_test_setup_teardown(test_requests__erasure_keeps_the_proof_not_the_person, setup, teardown),
