@@ -16,6 +16,7 @@
 #include "crypto/keyring.h"
 #include "notify/notify.h"
 #include "privacy/erasure.h"
+#include "privacy/export.h"
 #include "privacy/audit.h"
 #include "privacy/operators.h"
 #include "privacy/requests.h"
@@ -175,6 +176,9 @@ static int erasure(const struct config *cfg, int argc, char **argv)
 	if (!st)
 		goto out;
 	account_init();
+	char *export_dir = data_path(cfg, EXPORT_DIR);
+	export_init(export_dir);
+	free(export_dir);
 	if (erasure_run_due(st, kr, n, clock_now_ms(), &count)) {
 		fprintf(stderr, "atrium: erasure failed after %d account(s): %s\n", count, store_errmsg(st));
 		goto out;

@@ -119,6 +119,7 @@ static int serve(const struct config *cfg)
 	st = NULL;
 	req_set_authenticator(account_authenticate);
 	account_init();
+	export_init(export_dir);
 	exports.kr = kr;
 	erasure.kr = kr;
 	erasure.notify = notify;

@@ -20,6 +20,7 @@
 #include "core/mem.h"
 #include "core/zip.h"
 #include "privacy/datamap.h"
+#include "privacy/erasure.h"
 #include "privacy/export.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
@@ -801,4 +802,32 @@ int export_job(struct store *st, struct store *rd, void *arg, int (*stopping)(vo
 	if (!stopping() && sweep(st, env->dir, clock_now_ms()))
 		rc = -1;
 	return rc;
+}
+
+static char *erase_dir;
+
+/* Runs inside the erasure's transaction, before the rows go: the files are named by them. */
+static int erase_files(struct erasure_ctx *ctx)
+{
+	struct store_stmt *s = store_prepare(ctx->st,
+		"SELECT file FROM exports WHERE user_id = ? AND file IS NOT NULL AND file <> ''");
+	store_bind_int(s, 1, ctx->user);
+	int rc = 0;
+	while (store_step(s) == STORE_ROW) {
+		char path[4096];
+		const char *file = store_col_text(s, 0);
+		if (strchr(file, '/'))
+			continue; /* names are ours ("<id>.zip"); anything else is not touched */
+		snprintf(path, sizeof(path), "%s/%s", erase_dir, file);
+		if (unlink(path) && errno != ENOENT)
+			rc = -1;
+	}
+	return rc;
+}
+
+void export_init(const char *dir)
+{
+	free(erase_dir);
+	erase_dir = xstrdup(dir);
+	erasure_add_hook(erase_files);
 }

@@ -54,6 +54,12 @@ int export_write(struct store *rd, const struct keyring *kr, int64_t user, int64
 		 int64_t now, int fd, void (*progress)(void *arg, int percent), void *arg,
 		 int (*stopping)(void), uint64_t *size /* OUT */, char *err, size_t errlen);
 
+/*
+ * Makes erasure take an account's export files with its rows (the rows alone would leave the
+ * ZIPs on disk until the job's next sweep).  dir is <data>/exports; call once at start.
+ */
+void export_init(const char *dir);
+
 /* What the export job needs; dir is <data>/exports, created when missing. */
 struct export_env {
 	const struct keyring *kr;

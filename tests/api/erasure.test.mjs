@@ -48,6 +48,17 @@ test('cancelled with no cooling-off, the account is erased and leaves nothing re
   const mailCode = (await srv.lastCode(email, 'email'));
   assertStatus(await srv.req('POST', '/api/v1/me/email/verify', { token: me.token, body: { code: mailCode } }), 200);
 
+  // an export made before, whose ZIP (compressed: not found by reading bytes) must go too
+  const exp = await srv.req('POST', '/api/v1/me/exports', { token: me.token });
+  assertStatus(exp, 202);
+  for (let i = 0; i < 100; i++) {
+    const st = await srv.req('GET', `/api/v1/me/exports/${exp.json.id}`, { token: me.token });
+    if (st.json.status === 'ready') break;
+    await sleep(100);
+  }
+  const exportsDir = path.join(srv.dataDir, 'exports');
+  assert.equal(fs.readdirSync(exportsDir).length, 1, 'the export is on disk');
+
   // a session alone cannot cancel: it takes a fresh code to the account's number
   assertProblem(await srv.req('POST', '/api/v1/me/cancellation', { token: me.token, body: { code: '000000' } }), 400, 'code_expired');
   const code = await freshCode(srv, phone, 'verify');
@@ -75,6 +86,7 @@ test('cancelled with no cooling-off, the account is erased and leaves nothing re
   assertProblem(await srv.req('GET', '/api/v1/me', { token: me.token }), 401, 'auth_required');
   assertStatus(await srv.req('GET', '/api/v1/me', { token: other.token }), 200);
 
+  assert.deepEqual(fs.readdirSync(exportsDir), [], 'the export left with the account');
   // nothing readable of the person in any file of the data folder: database, WAL, outboxes, logs
   const needles = [phone, name, email, model, me.device.id];
   for (const file of filesUnder(srv.dataDir)) {
@@ -122,6 +134,15 @@ test('atrium admin erasure run erases the accounts whose cooling-off has ended',
   const srv = await startServer(t, { args: FAST });
   const me = await srv.signUp();
   const keep = await srv.signUp();
+  const exp = await srv.req('POST', '/api/v1/me/exports', { token: me.token });
+  assertStatus(exp, 202);
+  for (let i = 0; i < 100; i++) {
+    const st = await srv.req('GET', `/api/v1/me/exports/${exp.json.id}`, { token: me.token });
+    if (st.json.status === 'ready') break;
+    await sleep(100);
+  }
+  const exportsDir = path.join(srv.dataDir, 'exports');
+  assert.equal(fs.readdirSync(exportsDir).length, 1, 'the export is on disk');
   const res = await srv.req('POST', '/api/v1/me/cancellation', { token: me.token, body: { code: await freshCode(srv, me.phone, 'verify') } });
   assertStatus(res, 202);
   const none = await runAtrium(['admin', 'erasure', 'run', '--data', srv.dataDir]);
@@ -132,6 +153,7 @@ test('atrium admin erasure run erases the accounts whose cooling-off has ended',
   const run = await runAtrium(['admin', 'erasure', 'run', '--data', srv.dataDir]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /erased 1 account/);
+  assert.deepEqual(fs.readdirSync(exportsDir), [], 'the export file went with the account, not at a later sweep');
   assertProblem(await srv.req('GET', '/api/v1/me', { token: me.token }), 401, 'auth_required');
   assertStatus(await srv.req('GET', '/api/v1/me', { token: keep.token }), 200);
   assertStatus(await waitReceipt(srv, res.json.receipt_token), 200);
