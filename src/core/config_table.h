@@ -18,6 +18,7 @@ O(cooling_off_days,  "cooling-off-days",  INT, "7",              "days between a
 O(third_parties,     "third-parties",     STR, "",               "JSON file listing third-party SDKs and processors (PP-14)")
 O(sms_provider,      "sms-provider",      STR, "outbox",         "'outbox' (append to <data>/outbox/sms.jsonl) or 'http'")
 O(sms_http_url,      "sms-http-url",      STR, "",               "URL the http SMS provider POSTs {\"to\",\"text\"} to")
+O(sms_http_body,     "sms-http-body",     STR, "{\"to\":\"{{to}}\",\"text\":\"{{text}}\"}", "JSON body the http SMS provider POSTs; {{to}} and {{text}} are replaced, JSON-escaped")
 O(sms_http_auth,     "sms-http-auth",     STR, "",               "Authorization header value for the http SMS provider")
 O(code_ttl,          "code-ttl",          INT, "300",            "seconds an SMS or e-mail verification code stays valid")
 O(code_resend,       "code-resend",       INT, "60",             "seconds before another code may go to the same number or address")

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/jsonw.h"
 #include "core/mem.h"
 #include "notify/notify.h"
 #include "core/banned.h"
@@ -27,7 +28,7 @@ struct message {
 struct notify {
 	enum provider sms, email;
 	char *sms_path, *email_path;
-	char *http_url, *http_auth, *smtp_url, *smtp_from, *smtp_user, *smtp_password;
+	char *http_url, *http_auth, *http_body, *smtp_url, *smtp_from, *smtp_user, *smtp_password;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct message *head, **tail;
@@ -64,11 +65,42 @@ static size_t upload_read(char *buf, size_t size, size_t n, void *arg)
 	return take;
 }
 
+/* The gateway's body: the template with {{to}} and {{text}} replaced by JSON-escaped values
+ * (the template puts them inside its own quotes).  malloc'ed. */
+static char *fill_template(const char *tpl, const char *to, const char *text)
+{
+	struct jsonw w;
+	jsonw_init(&w);
+	for (const char *p = tpl; *p;) {
+		const char *value = NULL;
+		size_t skip = 0;
+		if (!strncmp(p, "{{to}}", 6))
+			value = to, skip = 6;
+		else if (!strncmp(p, "{{text}}", 8))
+			value = text, skip = 8;
+		if (value) {
+			/* a quoted JSON string without its quotes */
+			struct jsonw q;
+			jsonw_init(&q);
+			jsonw_str(&q, NULL, value);
+			jsonw_raw(&w, NULL, q.buf + 1, q.len - 2);
+			jsonw_release(&q);
+			w.comma = 0;
+			p += skip;
+		} else {
+			jsonw_raw(&w, NULL, p, 1);
+			w.comma = 0;
+			p++;
+		}
+	}
+	char *out = xstrdup(w.buf);
+	jsonw_release(&w);
+	return out;
+}
+
 static int send_http(struct notify *n, struct message *m)
 {
-	json_t *body = json_pack("{s:s, s:s}", "to", m->to, "text", m->text);
-	char *json = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
+	char *json = fill_template(n->http_body, m->to, m->text);
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
 	if (*n->http_auth) {
@@ -232,6 +264,17 @@ struct notify *notify_new(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "sms-provider 'http' needs sms-http-url");
 		goto fail;
 	}
+	if (n->sms == HTTP) {
+		/* A template that does not make JSON would fail every send: say so at start. */
+		char *sample = fill_template(cfg->sms_http_body, "+8613800138000", "a \"sample\"\n");
+		json_t *v = json_loads(sample, 0, NULL);
+		free(sample);
+		json_decref(v);
+		if (!v) {
+			snprintf(err, errlen, "sms-http-body '%.200s' does not make a JSON body", cfg->sms_http_body);
+			goto fail;
+		}
+	}
 	if (n->email == SMTP && (!*cfg->smtp_url || !*cfg->smtp_from)) {
 		snprintf(err, errlen, "email-provider 'smtp' needs smtp-url and smtp-from");
 		goto fail;
@@ -243,6 +286,7 @@ struct notify *notify_new(const struct config *cfg, char *err, size_t errlen)
 	free(outbox);
 	n->http_url = xstrdup(cfg->sms_http_url);
 	n->http_auth = xstrdup(cfg->sms_http_auth);
+	n->http_body = xstrdup(cfg->sms_http_body);
 	n->smtp_url = xstrdup(cfg->smtp_url);
 	n->smtp_from = xstrdup(cfg->smtp_from);
 	n->smtp_user = xstrdup(cfg->smtp_user);
@@ -276,6 +320,7 @@ void notify_free(struct notify *n)
 	free(n->email_path);
 	free(n->http_url);
 	free(n->http_auth);
+	free(n->http_body);
 	free(n->smtp_url);
 	free(n->smtp_from);
 	free(n->smtp_user);

@@ -149,6 +149,28 @@ test('--sms-provider http without --sms-http-url exits non-zero naming sms-http-
   assert.match(out.stderr, /sms-http-url/, `stderr: ${out.stderr}`);
 });
 
+test('the http SMS provider fills the configured body template, escaping the values', async (t) => {
+  const gw = await fakeGateway(t);
+  const template = '{"mobile":"{{to}}","content":"{{text}}","sign":"Atrium","extra":{"n":1}}';
+  const srv = await startServer(t, {
+    args: ['--sms-provider', 'http', '--sms-http-url', `http://127.0.0.1:${gw.port}/send`, '--sms-http-body', template],
+  });
+  const phone = nextPhone();
+  assertStatus(await srv.req('POST', '/api/v1/auth/sms-codes', { body: { phone, purpose: 'login' } }), 202);
+  const hit = await eventually(() => gw.got[0], 5000, 'gateway request');
+  const body = JSON.parse(hit.body);
+  assert.deepEqual(Object.keys(body).sort(), ['content', 'extra', 'mobile', 'sign']);
+  assert.equal(body.mobile, e164(phone));
+  assert.match(body.content, SIX_DIGITS);
+  assert.match(body.content, /【Atrium】验证码/, 'Chinese text survives the escaping');
+  assert.deepEqual(body.extra, { n: 1 });
+});
+
+test('a body template that does not make JSON stops the server at start', async (t) => {
+  const out = await refusesToStart(t, ['--sms-provider', 'http', '--sms-http-url', 'http://127.0.0.1:9/x', '--sms-http-body', '{"to":{{to}}}']);
+  assert.match(out.stderr, /sms-http-body/, `stderr: ${out.stderr}`);
+});
+
 test('an unknown SMS provider exits non-zero', async (t) => {
   const out = await refusesToStart(t, ['--sms-provider', 'pigeon']);
   assert.match(out.stderr, /pigeon|sms-provider/, `stderr names the problem: ${out.stderr}`);
