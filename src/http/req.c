@@ -68,6 +68,8 @@ static const char *type_name(enum field_type t)
 	case F_BOOL: return "true or false";
 	case F_INT: return "an integer";
 	case F_OBJECT: return "an object";
+	case F_ARRAY: return "an array";
+	case F_ANY: return "a value";
 	}
 	return "?";
 }
@@ -79,6 +81,8 @@ static int type_ok(json_t *v, enum field_type t)
 	case F_BOOL: return json_is_boolean(v);
 	case F_INT: return json_is_integer(v);
 	case F_OBJECT: return json_is_object(v);
+	case F_ARRAY: return json_is_array(v);
+	case F_ANY: return 1;
 	}
 	return 0;
 }

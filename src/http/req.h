@@ -42,8 +42,8 @@ struct route {
 	enum route_flags flags;
 };
 
-/* JSON types a body field may be required to have. */
-enum field_type { F_STRING, F_BOOL, F_INT, F_OBJECT };
+/* JSON types a body field may be required to have (F_ANY: the route checks the type itself). */
+enum field_type { F_STRING, F_BOOL, F_INT, F_OBJECT, F_ARRAY, F_ANY };
 
 struct field {
 	const char *name;

@@ -1,0 +1,79 @@
+/* Roles and rights in an enterprise: the names of the rights and who holds which. */
+#include <string.h>
+#include "apps/org/org.h"
+#include "core/banned.h"
+
+static const struct {
+	enum org_right right;
+	const char *name;
+} rights[] = {
+	{ ORG_RIGHT_MEMBERS, "members" },       { ORG_RIGHT_DEPARTMENTS, "departments" },
+	{ ORG_RIGHT_APPS, "apps" },             { ORG_RIGHT_ATTENDANCE, "attendance" },
+	{ ORG_RIGHT_APPROVALS, "approvals" },   { ORG_RIGHT_PRIVACY, "privacy" },
+	{ ORG_ANY_ADMIN, "admin" },             { ORG_OWNER, "owner" },
+	{ ORG_MEMBER, "member" },
+};
+
+enum org_right org_right_parse(const char *name)
+{
+	for (size_t i = 0; i < 6; i++)
+		if (!strcmp(rights[i].name, name))
+			return rights[i].right;
+	return 0;
+}
+
+const char *org_right_name(enum org_right right)
+{
+	for (size_t i = 0; i < sizeof(rights) / sizeof(rights[0]); i++)
+		if (rights[i].right == right)
+			return rights[i].name;
+	return "?";
+}
+
+const char *org_role_name(enum org_role role)
+{
+	return role == ORG_ROLE_OWNER ? "owner" : role == ORG_ROLE_ADMIN ? "admin" : "member";
+}
+
+int org_member_get(struct store *st, int64_t eid, int64_t uid, struct org_member *m)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT m.role, m.status, a.rights, a.scope FROM members m"
+		" LEFT JOIN admin_rights a ON a.enterprise_id = m.enterprise_id AND a.user_id = m.user_id"
+		" WHERE m.enterprise_id = ? AND m.user_id = ?");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, uid);
+	enum store_rc rc = store_step(s);
+	if (rc != STORE_ROW) {
+		store_reset(s);
+		return rc == STORE_DONE ? 0 : -1;
+	}
+	const char *role = store_col_text(s, 0);
+	memset(m, 0, sizeof(*m));
+	m->enterprise_id = eid;
+	m->user_id = uid;
+	m->role = !strcmp(role, "owner") ? ORG_ROLE_OWNER : !strcmp(role, "admin") ? ORG_ROLE_ADMIN : ORG_ROLE_MEMBER;
+	m->active = !strcmp(store_col_text(s, 1), "active");
+	if (m->role == ORG_ROLE_OWNER) {
+		m->rights = ORG_RIGHTS_ALL;
+		m->scope_all = 1;
+	} else if (m->role == ORG_ROLE_ADMIN && !store_col_is_null(s, 2)) {
+		m->rights = (unsigned)store_col_int(s, 2) & ORG_RIGHTS_ALL;
+		m->scope_all = !strcmp(store_col_text(s, 3), "all");
+	}
+	store_reset(s);
+	return 1;
+}
+
+int org_allows(const struct org_member *m, enum org_right right)
+{
+	if (!m->active)
+		return 0;
+	if (m->role == ORG_ROLE_OWNER || right == ORG_MEMBER)
+		return 1;
+	if (right == ORG_OWNER)
+		return 0;
+	if (right == ORG_ANY_ADMIN)
+		return m->role == ORG_ROLE_ADMIN;
+	return m->role == ORG_ROLE_ADMIN && (m->rights & (unsigned)right) == (unsigned)right;
+}

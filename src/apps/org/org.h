@@ -1,0 +1,64 @@
+/*
+ * Enterprises and the roles in them (PP-03, PP-04): the owner, administrators with a set of
+ * rights and a scope, and members.  Other modules check what a caller may do in an enterprise
+ * with org_require(); everything under /api/v1/enterprises/{eid} starts with it.
+ */
+#ifndef ATRIUM_APPS_ORG_H
+#define ATRIUM_APPS_ORG_H
+#include <stdint.h>
+#include "http/req.h"
+#include "store/store.h"
+
+/*
+ * What a route needs.  The six rights are the ones the owner hands to administrators (their bit
+ * values are stored in admin_rights.rights and never change); the owner holds them all.
+ * ORG_MEMBER asks only for an active membership, ORG_ANY_ADMIN for the owner or any
+ * administrator, ORG_OWNER for the owner alone.
+ */
+enum org_right {
+	ORG_MEMBER = 0,
+	ORG_RIGHT_MEMBERS = 1 << 0,
+	ORG_RIGHT_DEPARTMENTS = 1 << 1,
+	ORG_RIGHT_APPS = 1 << 2,
+	ORG_RIGHT_ATTENDANCE = 1 << 3,
+	ORG_RIGHT_APPROVALS = 1 << 4,
+	ORG_RIGHT_PRIVACY = 1 << 5,
+	ORG_ANY_ADMIN = 1 << 6,
+	ORG_OWNER = 1 << 7,
+};
+#define ORG_RIGHTS_ALL 0x3f /* the six rights an administrator can hold */
+
+enum org_role { ORG_ROLE_MEMBER, ORG_ROLE_ADMIN, ORG_ROLE_OWNER };
+
+/* A person's membership of an enterprise as the rights check sees it. */
+struct org_member {
+	int64_t enterprise_id, user_id;
+	enum org_role role;
+	int active;        /* status 'active' (not 'disabled') */
+	unsigned rights;   /* ORG_RIGHTS_ALL for the owner, the stored mask for an admin, else 0 */
+	int scope_all;     /* 1 for the owner and admins of scope "all" */
+};
+
+/* The right named name ("members" … "privacy"), or 0 when it names none. */
+enum org_right org_right_parse(const char *name);
+/* The name of a single right or pseudo-right ("owner", "admin", "member"). */
+const char *org_right_name(enum org_right right);
+/* The name of a role as the API and the database spell it. */
+const char *org_role_name(enum org_role role);
+
+/* Reads uid's membership of eid.  Returns 1 and fills *m, 0 when uid is not a member, -1. */
+int org_member_get(struct store *st, int64_t eid, int64_t uid, struct org_member *m /* OUT */);
+/* Whether the active membership m holds right. */
+int org_allows(const struct org_member *m, enum org_right right);
+
+/*
+ * The one rights check of every enterprise route: eid_text is the {eid} of the path.  The
+ * caller's membership goes to *m (may be NULL).  Someone who is not a member — or an eid that is
+ * not one, or does not exist — gets 404 not_found in the router's own words, so an outsider
+ * never learns an enterprise exists; a member without the right gets 403 forbidden naming it.
+ * Returns ERR_OK or the failure (already recorded); the parsed id goes to *eid.
+ */
+enum err org_require(struct req *r, const char *eid_text, enum org_right right, int64_t *eid /* OUT */,
+		     struct org_member *m /* OUT */);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * Data map entries of the enterprise module's tables.  Every table here is the enterprise's
+ * (PP-09): it decides its profile, who belongs and what the enterprise calls them; Atrium keeps
+ * the records for it under the contract with the person who created or joined it.
+ */
+#include "privacy/datamap.h"
+
+#define RUN "run the enterprise its creator set up (PP-03)"
+#define ROLES "decide who may do what in the enterprise (PP-04)"
+#define MEMBER "know who belongs to the enterprise and what it calls them (PP-09)"
+#define ENT_KEEP "while the enterprise exists"
+#define MEMBER_KEEP "while the person is a member; deleted when they leave or their account is erased"
+#define ADMIN_KEEP "while the person is an administrator; deleted on demotion, leaving or erasure"
+
+const struct pi_column org_pi[] = {
+	{ "enterprises", "id", PI_NONE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "name", PI_ENTERPRISE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "industry", PI_ENTERPRISE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "size", PI_ENTERPRISE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "region", PI_ENTERPRISE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "logo_url", PI_ENTERPRISE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "invoice_header", PI_ENTERPRISE, NULL, "invoices the enterprise asks for", "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "address", PI_ENTERPRISE, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	/* The contact may name a person and a number: treated as contact data. */
+	{ "enterprises", "contact", PI_CONTACT, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	/* A bare user id that outlives nobody: ownership passes on before an owner can leave. */
+	{ "enterprises", "owner_id", PI_IDENTITY, NULL, ROLES, "contract", ENT_KEEP, ERASE_KEEP },
+	{ "enterprises", "created_at", PI_LOG, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "updated_at", PI_LOG, NULL, RUN, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "members", "enterprise_id", PI_NONE, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "members", "user_id", PI_IDENTITY, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "members", "name_in_enterprise", PI_IDENTITY, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "members", "role", PI_ENTERPRISE, "user_id", ROLES, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "members", "status", PI_ENTERPRISE, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "members", "joined_at", PI_LOG, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "departments", "id", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
+	{ "departments", "enterprise_id", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
+	{ "departments", "name", PI_ENTERPRISE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
+	{ "departments", "parent_id", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
+	{ "departments", "sort", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
+	{ "admin_rights", "enterprise_id", PI_NONE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "admin_rights", "user_id", PI_IDENTITY, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "admin_rights", "rights", PI_ENTERPRISE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "admin_rights", "scope", PI_ENTERPRISE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "admin_scope_departments", "enterprise_id", PI_NONE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "admin_scope_departments", "user_id", PI_IDENTITY, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "admin_scope_departments", "department_id", PI_ENTERPRISE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ 0 }
+};
+
+const struct pi_dataset org_sets[] = {
+	{ "enterprises", NULL, CONTROLLER_ENTERPRISE, 1, "企业资料", "enterprise profile",
+	  "创建和运行企业：名称、行业、规模、地区、标志、发票抬头、地址、联系方式、所有者",
+	  "create and run the enterprise: name, industry, size, region, logo, invoice header, address, contact, owner",
+	  "企业存续期间", "while the enterprise exists" },
+	{ "members", "user_id", CONTROLLER_ENTERPRISE, 1, "企业成员身份", "enterprise memberships",
+	  "您属于哪些企业、在企业中的姓名、角色和状态（由企业决定）",
+	  "which enterprises you belong to, the name each uses for you, your role and status (the enterprise decides)",
+	  "成员身份存续期间；离开企业或注销账号时删除", "while you are a member; deleted when you leave or your account is erased" },
+	{ "departments", NULL, CONTROLLER_ENTERPRISE, 1, "企业部门", "enterprise departments",
+	  "企业的组织结构", "the enterprise's structure",
+	  "部门存续期间", "while the department exists" },
+	{ "admin_rights", "user_id", CONTROLLER_ENTERPRISE, 1, "管理员权限", "administrator rights",
+	  "您作为企业管理员的权限和管理范围", "your rights and scope as an administrator of an enterprise",
+	  "担任管理员期间", "while you are an administrator" },
+	{ "admin_scope_departments", "user_id", CONTROLLER_ENTERPRISE, 1, "管理员管理的部门", "departments an administrator manages",
+	  "管理范围限于部分部门时，列出这些部门", "the departments an administrator's scope is limited to",
+	  "担任管理员期间", "while you are an administrator" },
+	{ 0 }
+};
