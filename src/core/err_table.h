@@ -47,3 +47,6 @@ E(MEMBER_NOT_FOUND,           404, "member_not_found",           "no such active
 E(ROLE_CONFLICT,              409, "role_conflict",              "the owner's role changes only by transferring ownership")
 E(ALREADY_MEMBER,             409, "already_member",             "the account is already a member of this enterprise")
 E(USER_NOT_FOUND,             404, "user_not_found",             "no account with this id")
+E(DEPARTMENT_NOT_FOUND,       404, "department_not_found",       "no such department in this enterprise")
+E(DEPARTMENT_CYCLE,           409, "department_cycle",           "a department cannot move under itself or one of its sub-departments")
+E(DEPARTMENT_NOT_EMPTY,       409, "department_not_empty",       "the department still has sub-departments or members")

@@ -61,4 +61,10 @@ int org_allows(const struct org_member *m, enum org_right right);
 enum err org_require(struct req *r, const char *eid_text, enum org_right right, int64_t *eid /* OUT */,
 		     struct org_member *m /* OUT */);
 
+/*
+ * Checks that v is 1 to max characters of text (no control characters, no leading space), or,
+ * when may_be_empty, "".  Fails with invalid_value naming field.  Returns ERR_OK or the failure.
+ */
+enum err org_check_text(struct req *r, const char *field, const char *v, int max, int may_be_empty);
+
 #endif

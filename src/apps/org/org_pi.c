@@ -10,6 +10,8 @@
 #define MEMBER "know who belongs to the enterprise and what it calls them (PP-09)"
 #define ENT_KEEP "while the enterprise exists"
 #define MEMBER_KEEP "while the person is a member; deleted when they leave or their account is erased"
+#define PLACE "know where in the enterprise's structure each member works, and who heads each department (PP-09)"
+#define DEPT_MEMBER_KEEP "while the person sits in the department; deleted when they leave it, leave the enterprise or their account is erased"
 #define ADMIN_KEEP "while the person is an administrator; deleted on demotion, leaving or erasure"
 
 const struct pi_column org_pi[] = {
@@ -38,6 +40,13 @@ const struct pi_column org_pi[] = {
 	{ "departments", "name", PI_ENTERPRISE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
 	{ "departments", "parent_id", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
 	{ "departments", "sort", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
+	{ "department_heads", "enterprise_id", PI_NONE, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "department_heads", "department_id", PI_ENTERPRISE, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "department_heads", "user_id", PI_IDENTITY, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_departments", "enterprise_id", PI_NONE, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_departments", "user_id", PI_IDENTITY, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_departments", "department_id", PI_ENTERPRISE, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_departments", "is_primary", PI_ENTERPRISE, "user_id", PLACE, "contract", DEPT_MEMBER_KEEP, ERASE_DELETE_ROW },
 	{ "admin_rights", "enterprise_id", PI_NONE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
 	{ "admin_rights", "user_id", PI_IDENTITY, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
 	{ "admin_rights", "rights", PI_ENTERPRISE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
@@ -60,6 +69,12 @@ const struct pi_dataset org_sets[] = {
 	{ "departments", NULL, CONTROLLER_ENTERPRISE, 1, "企业部门", "enterprise departments",
 	  "企业的组织结构", "the enterprise's structure",
 	  "部门存续期间", "while the department exists" },
+	{ "department_heads", "user_id", CONTROLLER_ENTERPRISE, 1, "部门负责人", "department heads",
+	  "您负责企业的哪些部门", "which departments of an enterprise you head",
+	  "担任部门负责人期间；离开企业或注销账号时删除", "while you head the department; deleted when you leave the enterprise or your account is erased" },
+	{ "member_departments", "user_id", CONTROLLER_ENTERPRISE, 1, "所在部门", "your departments",
+	  "您在企业中所属的部门及主部门（由企业决定）", "the departments you sit in within an enterprise and your primary one (the enterprise decides)",
+	  "属于该部门期间；离开企业或注销账号时删除", "while you sit in the department; deleted when you leave the enterprise or your account is erased" },
 	{ "admin_rights", "user_id", CONTROLLER_ENTERPRISE, 1, "管理员权限", "administrator rights",
 	  "您作为企业管理员的权限和管理范围", "your rights and scope as an administrator of an enterprise",
 	  "担任管理员期间", "while you are an administrator" },

@@ -53,8 +53,8 @@ static int text_chars(const char *s)
 	return n;
 }
 
-/* 1 to max characters of text, or, when may_be_empty, "" to clear the field. */
-static enum err check_text(struct req *r, const char *field, const char *v, int max, int may_be_empty)
+/* 1 to max characters of text, or, when may_be_empty, "" to clear the field (org.h). */
+enum err org_check_text(struct req *r, const char *field, const char *v, int max, int may_be_empty)
 {
 	if (may_be_empty && !*v)
 		return ERR_OK;
@@ -87,7 +87,7 @@ static const struct profile_field {
 
 static enum err check_profile_field(struct req *r, const struct profile_field *f, const char *v)
 {
-	enum err rc = check_text(r, f->name, v, f->max, f->optional);
+	enum err rc = org_check_text(r, f->name, v, f->max, f->optional);
 	if (rc)
 		return rc;
 	if (!strcmp(f->name, "logo_url") && *v &&
@@ -183,7 +183,7 @@ static enum err post_enterprise(struct req *r)
 			return req_fail(r, ERR_CREATOR_INFO_REQUIRED, "'%s' is required to create an enterprise", needed[i]);
 		}
 	}
-	if ((rc = check_text(r, "creator_name", req_str(r, "creator_name"), 64, 0)))
+	if ((rc = org_check_text(r, "creator_name", req_str(r, "creator_name"), 64, 0)))
 		return rc;
 	for (int i = 0; i < 4; i++)
 		if ((rc = check_profile_field(r, &profile[i], req_str(r, profile[i].name))))
@@ -619,7 +619,7 @@ static enum err post_member(struct req *r)
 	struct store *st = r->app->st;
 	enum err rc;
 	if ((rc = require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, NULL)) ||
-	    (rc = check_text(r, "name_in_enterprise", req_str(r, "name_in_enterprise"), 64, 0)))
+	    (rc = org_check_text(r, "name_in_enterprise", req_str(r, "name_in_enterprise"), 64, 0)))
 		return rc;
 	struct store_stmt *s = store_prepare(st, "SELECT 1 FROM users WHERE id = ?");
 	int exists = !id_parse(req_str(r, "user_id"), &uid);
