@@ -15,37 +15,6 @@
 #define MAX_LIST 64 /* heads of a department, departments of a member */
 #define NAME_MAX_CHARS 64
 
-static enum err begin(struct req *r)
-{
-	return store_begin(r->app->st) == STORE_OK ? ERR_OK : req_fail(r, ERR_UNAVAILABLE, "the database is busy");
-}
-
-static enum err commit(struct req *r)
-{
-	return store_commit(r->app->st) == STORE_OK ? ERR_OK : req_fail(r, ERR_INTERNAL, "cannot commit the change");
-}
-
-/* Names ids only, never names: the chain outlives the people in it (audit.h). */
-static enum err audit(struct req *r, const char *action, int64_t subject, const char *kind, int64_t id,
-		      const char *detail)
-{
-	char object[AUDIT_OBJECT_LEN];
-	if (audit_append(r->app->st, r->user_id, action, subject, audit_object(kind, id, object), detail))
-		return req_fail(r, ERR_INTERNAL, "cannot record the change in the audit log");
-	return ERR_OK;
-}
-
-/* The rights check first, then the body: an outsider learns nothing from what they sent. */
-static enum err require_body(struct req *r, enum org_right right, const struct field *spec, int64_t *eid,
-			     struct org_member *me)
-{
-	enum err rc;
-	if ((rc = begin(r)) || (rc = org_require(r, r->params[0], right, eid, me)) || (rc = req_read_body(r)) ||
-	    (rc = req_check_body(r, spec)))
-		return rc;
-	return ERR_OK;
-}
-
 /* The department an id text names in eid, else department_not_found (naming field if any). */
 static enum err find_department(struct req *r, int64_t eid, const char *text, const char *field, int64_t *did)
 {
@@ -235,7 +204,7 @@ static enum err post_department(struct req *r)
 	struct org_member me;
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = require_body(r, ORG_RIGHT_DEPARTMENTS, spec, &eid, &me)) ||
+	if ((rc = org_require_body(r, ORG_RIGHT_DEPARTMENTS, spec, &eid, &me)) ||
 	    (rc = org_check_text(r, "name", req_str(r, "name"), NAME_MAX_CHARS, 0)) ||
 	    (rc = body_parent(r, eid, json_object_get(r->body, "parent_id"), &parent)) ||
 	    (rc = require_scope(r, &me, parent)))
@@ -252,7 +221,7 @@ static enum err post_department(struct req *r)
 	store_bind_int(s, 5, next_sort(st, eid, parent));
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the department");
-	if ((rc = audit(r, "department.create", 0, "department", did, NULL)) || (rc = commit(r)))
+	if ((rc = org_audit(r, "department.create", 0, "department", did, NULL)) || (rc = org_commit(r)))
 		return rc;
 	return reply_department(r, 201, eid, did);
 }
@@ -268,7 +237,7 @@ static enum err patch_department(struct req *r)
 	struct store *st = r->app->st;
 	json_t *parent_v, *sort_v;
 	enum err rc;
-	if ((rc = require_body(r, ORG_RIGHT_DEPARTMENTS, spec, &eid, &me)) ||
+	if ((rc = org_require_body(r, ORG_RIGHT_DEPARTMENTS, spec, &eid, &me)) ||
 	    (rc = find_department(r, eid, r->params[1], NULL, &did)) || (rc = require_scope(r, &me, did)))
 		return rc;
 	const char *name = req_str(r, "name");
@@ -336,10 +305,10 @@ static enum err patch_department(struct req *r)
 			jsonw_null(&detail, "parent_id");
 	}
 	jsonw_close(&detail, '}');
-	rc = ok ? audit(r, "department.update", 0, "department", did, detail.buf)
+	rc = ok ? org_audit(r, "department.update", 0, "department", did, detail.buf)
 		: req_fail(r, ERR_INTERNAL, "cannot update the department");
 	jsonw_release(&detail);
-	if (rc || (rc = commit(r)))
+	if (rc || (rc = org_commit(r)))
 		return rc;
 	return reply_department(r, 200, eid, did);
 }
@@ -360,7 +329,7 @@ static enum err delete_department(struct req *r)
 	struct org_member me;
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_DEPARTMENTS, &eid, &me)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_DEPARTMENTS, &eid, &me)) ||
 	    (rc = find_department(r, eid, r->params[1], NULL, &did)) || (rc = require_scope(r, &me, did)))
 		return rc;
 	int children = any_row(store_prepare(st, "SELECT 1 FROM departments WHERE enterprise_id = ? AND parent_id = ? LIMIT 1"), eid, did);
@@ -377,7 +346,7 @@ static enum err delete_department(struct req *r)
 	store_bind_int(s, 2, did);
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot delete the department");
-	if ((rc = audit(r, "department.delete", 0, "department", did, NULL)) || (rc = commit(r)))
+	if ((rc = org_audit(r, "department.delete", 0, "department", did, NULL)) || (rc = org_commit(r)))
 		return rc;
 	req_no_content(r);
 	return ERR_OK;
@@ -422,7 +391,7 @@ static enum err put_heads(struct req *r)
 	struct org_member me;
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = require_body(r, ORG_RIGHT_DEPARTMENTS, spec, &eid, &me)) ||
+	if ((rc = org_require_body(r, ORG_RIGHT_DEPARTMENTS, spec, &eid, &me)) ||
 	    (rc = find_department(r, eid, r->params[1], NULL, &did)) || (rc = require_scope(r, &me, did)) ||
 	    (rc = member_list(r, eid, json_object_get(r->body, "user_ids"), "user_ids", heads, &n)))
 		return rc;
@@ -448,9 +417,9 @@ static enum err put_heads(struct req *r)
 		jsonw_id(&detail, NULL, heads[i]);
 	jsonw_close(&detail, ']');
 	jsonw_close(&detail, '}');
-	rc = audit(r, "department.heads_set", 0, "department", did, detail.buf);
+	rc = org_audit(r, "department.heads_set", 0, "department", did, detail.buf);
 	jsonw_release(&detail);
-	if (rc || (rc = commit(r)))
+	if (rc || (rc = org_commit(r)))
 		return rc;
 	return reply_department(r, 200, eid, did);
 }
@@ -533,7 +502,7 @@ static enum err put_member_departments(struct req *r)
 	struct store *st = r->app->st;
 	json_t *v, *list, *primary_v;
 	enum err rc;
-	if ((rc = require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, &me)))
+	if ((rc = org_require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, &me)))
 		return rc;
 	int found = id_parse(r->params[1], &uid) ? 0 : org_member_get(st, eid, uid, &target);
 	if (found < 0)
@@ -600,10 +569,10 @@ static enum err put_member_departments(struct req *r)
 	jsonw_close(&detail, ']');
 	jsonw_close(&detail, '}');
 	/* The member is the subject, so they see it in their access log. */
-	rc = primary ? audit(r, "department.membership_set", uid, "department", primary, detail.buf)
-		     : audit(r, "department.membership_set", uid, "enterprise", eid, detail.buf);
+	rc = primary ? org_audit(r, "department.membership_set", uid, "department", primary, detail.buf)
+		     : org_audit(r, "department.membership_set", uid, "enterprise", eid, detail.buf);
 	jsonw_release(&detail);
-	if (rc || (rc = commit(r)))
+	if (rc || (rc = org_commit(r)))
 		return rc;
 	return reply_member_departments(r, eid, uid);
 }

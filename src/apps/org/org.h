@@ -67,4 +67,14 @@ enum err org_require(struct req *r, const char *eid_text, enum org_right right, 
  */
 enum err org_check_text(struct req *r, const char *field, const char *v, int max, int may_be_empty);
 
+/* Helpers of the route files (org_routes.c): a write transaction, its commit, an audit entry
+ * (actor the caller, object "<kind>:<id>"), and the rights check followed by reading the body —
+ * in that order, so an outsider learns nothing from what they sent. */
+enum err org_begin(struct req *r);
+enum err org_commit(struct req *r);
+enum err org_audit(struct req *r, const char *action, int64_t subject, const char *kind, int64_t id,
+		   const char *detail);
+enum err org_require_body(struct req *r, enum org_right right, const struct field *spec, int64_t *eid,
+			  struct org_member *me);
+
 #endif

@@ -135,30 +135,36 @@ static enum err reply_enterprise(struct req *r, int status, int64_t eid, enum or
 	return ERR_OK;
 }
 
-static enum err begin(struct req *r)
+enum err org_begin(struct req *r)
 {
 	return store_begin(r->app->st) == STORE_OK ? ERR_OK : req_fail(r, ERR_UNAVAILABLE, "the database is busy");
 }
 
-static enum err commit(struct req *r)
+enum err org_commit(struct req *r)
 {
 	return store_commit(r->app->st) == STORE_OK ? ERR_OK : req_fail(r, ERR_INTERNAL, "cannot commit the change");
 }
 
-static enum err audit(struct req *r, const char *action, int64_t subject, int64_t eid, const char *detail)
+enum err org_audit(struct req *r, const char *action, int64_t subject, const char *kind, int64_t id,
+		   const char *detail)
 {
 	char object[AUDIT_OBJECT_LEN];
-	if (audit_append(r->app->st, r->user_id, action, subject, audit_object("enterprise", eid, object), detail))
+	if (audit_append(r->app->st, r->user_id, action, subject, audit_object(kind, id, object), detail))
 		return req_fail(r, ERR_INTERNAL, "cannot record the change in the audit log");
 	return ERR_OK;
 }
 
+static enum err audit(struct req *r, const char *action, int64_t subject, int64_t eid, const char *detail)
+{
+	return org_audit(r, action, subject, "enterprise", eid, detail);
+}
+
 /* The rights check first, then the body: an outsider learns nothing from what they sent. */
-static enum err require_body(struct req *r, enum org_right right, const struct field *spec, int64_t *eid,
-			     struct org_member *me)
+enum err org_require_body(struct req *r, enum org_right right, const struct field *spec, int64_t *eid,
+			 struct org_member *me)
 {
 	enum err rc;
-	if ((rc = begin(r)) || (rc = org_require(r, r->params[0], right, eid, me)) || (rc = req_read_body(r)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], right, eid, me)) || (rc = req_read_body(r)) ||
 	    (rc = req_check_body(r, spec)))
 		return rc;
 	return ERR_OK;
@@ -188,7 +194,7 @@ static enum err post_enterprise(struct req *r)
 	for (int i = 0; i < 4; i++)
 		if ((rc = check_profile_field(r, &profile[i], req_str(r, profile[i].name))))
 			return rc;
-	if ((rc = begin(r)))
+	if ((rc = org_begin(r)))
 		return rc;
 	struct store_stmt *s = store_prepare(st,
 		"INSERT INTO enterprises (id, name, industry, size, region, owner_id, created_at, updated_at)"
@@ -210,7 +216,7 @@ static enum err post_enterprise(struct req *r)
 	store_bind_int(s, 4, now);
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the owner");
-	if ((rc = audit(r, "enterprise.create", r->user_id, eid, NULL)) || (rc = commit(r)))
+	if ((rc = audit(r, "enterprise.create", r->user_id, eid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	return reply_enterprise(r, 201, eid, ORG_ROLE_OWNER);
 }
@@ -269,7 +275,7 @@ static enum err patch_enterprise(struct req *r)
 	struct org_member me;
 	struct jsonw detail;
 	enum err rc;
-	if ((rc = require_body(r, ORG_ANY_ADMIN, spec, &eid, &me)))
+	if ((rc = org_require_body(r, ORG_ANY_ADMIN, spec, &eid, &me)))
 		return rc;
 	for (size_t i = 0; i < NPROFILE; i++) {
 		const char *v = req_str(r, profile[i].name);
@@ -300,7 +306,7 @@ static enum err patch_enterprise(struct req *r)
 	if (!rc)
 		rc = audit(r, "enterprise.update", 0, eid, detail.buf);
 	jsonw_release(&detail);
-	if (rc || (rc = commit(r)))
+	if (rc || (rc = org_commit(r)))
 		return rc;
 	return reply_enterprise(r, 200, eid, me.role);
 }
@@ -503,7 +509,7 @@ static enum err put_admin(struct req *r)
 	int all;
 	struct org_member target;
 	enum err rc;
-	if ((rc = require_body(r, ORG_OWNER, spec, &eid, NULL)) ||
+	if ((rc = org_require_body(r, ORG_OWNER, spec, &eid, NULL)) ||
 	    (rc = target_member(r, eid, r->params[1], NULL, &target)))
 		return rc;
 	if (target.role == ORG_ROLE_OWNER)
@@ -523,7 +529,7 @@ static enum err put_admin(struct req *r)
 	rc = audit(r, target.role == ORG_ROLE_ADMIN ? "enterprise.admin_update" : "enterprise.admin_appoint",
 		   target.user_id, eid, detail.buf);
 	jsonw_release(&detail);
-	if (rc || (rc = commit(r)))
+	if (rc || (rc = org_commit(r)))
 		return rc;
 	struct store_stmt *s = store_prepare(r->app->st,
 		"SELECT name_in_enterprise FROM members WHERE enterprise_id = ? AND user_id = ?");
@@ -546,7 +552,7 @@ static enum err delete_admin(struct req *r)
 	struct org_member target;
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = begin(r)) || (rc = org_require(r, r->params[0], ORG_OWNER, &eid, NULL)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_OWNER, &eid, NULL)) ||
 	    (rc = target_member(r, eid, r->params[1], NULL, &target)))
 		return rc;
 	if (target.role == ORG_ROLE_OWNER)
@@ -565,7 +571,7 @@ static enum err delete_admin(struct req *r)
 		if ((rc = audit(r, "enterprise.admin_remove", target.user_id, eid, NULL)))
 			return rc;
 	}
-	if ((rc = commit(r)))
+	if ((rc = org_commit(r)))
 		return rc;
 	req_no_content(r);
 	return ERR_OK;
@@ -579,7 +585,7 @@ static enum err post_transfer(struct req *r)
 	struct org_member me, target;
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = require_body(r, ORG_OWNER, spec, &eid, &me)) ||
+	if ((rc = org_require_body(r, ORG_OWNER, spec, &eid, &me)) ||
 	    (rc = target_member(r, eid, req_str(r, "to_user_id"), "to_user_id", &target)))
 		return rc;
 	if (target.user_id == me.user_id) {
@@ -602,7 +608,7 @@ static enum err post_transfer(struct req *r)
 	store_bind_int(s, 3, eid);
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot transfer the enterprise");
-	if ((rc = audit(r, "enterprise.transfer", target.user_id, eid, NULL)) || (rc = commit(r)))
+	if ((rc = audit(r, "enterprise.transfer", target.user_id, eid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	return reply_enterprise(r, 200, eid, ORG_ROLE_ADMIN);
 }
@@ -618,7 +624,7 @@ static enum err post_member(struct req *r)
 	int64_t eid, uid, now = clock_now_ms();
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, NULL)) ||
+	if ((rc = org_require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, NULL)) ||
 	    (rc = org_check_text(r, "name_in_enterprise", req_str(r, "name_in_enterprise"), 64, 0)))
 		return rc;
 	struct store_stmt *s = store_prepare(st, "SELECT 1 FROM users WHERE id = ?");
@@ -643,7 +649,7 @@ static enum err post_member(struct req *r)
 		return req_fail(r, ERR_INTERNAL, "cannot add the member");
 	if (store_changes(st) != 1)
 		return req_fail(r, ERR_ALREADY_MEMBER, NULL);
-	if ((rc = audit(r, "enterprise.member_add", uid, eid, NULL)) || (rc = commit(r)))
+	if ((rc = audit(r, "enterprise.member_add", uid, eid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	struct jsonw w;
 	jsonw_init(&w);
