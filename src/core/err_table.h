@@ -50,3 +50,4 @@ E(USER_NOT_FOUND,             404, "user_not_found",             "no account wit
 E(DEPARTMENT_NOT_FOUND,       404, "department_not_found",       "no such department in this enterprise")
 E(DEPARTMENT_CYCLE,           409, "department_cycle",           "a department cannot move under itself or one of its sub-departments")
 E(DEPARTMENT_NOT_EMPTY,       409, "department_not_empty",       "the department still has sub-departments or members")
+E(MEMBER_IS_OWNER,            409, "member_is_owner",            "the owner cannot be disabled; transfer ownership first")

@@ -3,7 +3,7 @@
 #include "http/routes.h"
 
 extern const struct route system_routes[], privacy_routes[], account_routes[], audit_routes[],
-	consent_routes[], cancellation_routes[], export_routes[], requests_routes[], org_routes[], dept_routes[];
+	consent_routes[], cancellation_routes[], export_routes[], requests_routes[], org_routes[], dept_routes[], member_routes[];
 
 const struct route *const route_tables[] = { system_routes, privacy_routes, account_routes, audit_routes,
-					     consent_routes, cancellation_routes, export_routes, requests_routes, org_routes, dept_routes, NULL };
+					     consent_routes, cancellation_routes, export_routes, requests_routes, org_routes, dept_routes, member_routes, NULL };

@@ -62,3 +62,22 @@ int dept_in_scope(struct store *st, const struct org_member *m, int64_t did)
 	}
 	return 0;
 }
+
+size_t dept_of_member(struct store *st, int64_t eid, int64_t uid, int64_t *ids, size_t max, int64_t *primary)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT department_id, is_primary FROM member_departments WHERE enterprise_id = ? AND user_id = ?"
+		" ORDER BY is_primary DESC, department_id");
+	size_t n = 0;
+	*primary = 0;
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, uid);
+	while (n < max && store_step(s) == STORE_ROW) {
+		ids[n] = store_col_int(s, 0);
+		if (store_col_int(s, 1))
+			*primary = ids[n];
+		n++;
+	}
+	store_reset(s);
+	return n;
+}

@@ -28,4 +28,9 @@ int dept_within(struct store *st, int64_t eid, int64_t ancestor, int64_t did);
  */
 int dept_in_scope(struct store *st, const struct org_member *m, int64_t did);
 
+/* A member's departments, primary first, then by id: at most max ids, the count returned;
+ * *primary gets the primary one or 0. */
+size_t dept_of_member(struct store *st, int64_t eid, int64_t uid, int64_t *ids, size_t max,
+		      int64_t *primary /* OUT */);
+
 #endif

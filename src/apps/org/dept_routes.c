@@ -424,30 +424,10 @@ static enum err put_heads(struct req *r)
 	return reply_department(r, 200, eid, did);
 }
 
-/* A member's departments, primary first, then by id. */
-static size_t member_departments(struct store *st, int64_t eid, int64_t uid, int64_t *ids, int64_t *primary)
-{
-	struct store_stmt *s = store_prepare(st,
-		"SELECT department_id, is_primary FROM member_departments WHERE enterprise_id = ? AND user_id = ?"
-		" ORDER BY is_primary DESC, department_id");
-	size_t n = 0;
-	*primary = 0;
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	while (n < MAX_LIST && store_step(s) == STORE_ROW) {
-		ids[n] = store_col_int(s, 0);
-		if (store_col_int(s, 1))
-			*primary = ids[n];
-		n++;
-	}
-	store_reset(s);
-	return n;
-}
-
 static enum err reply_member_departments(struct req *r, int64_t eid, int64_t uid)
 {
 	int64_t ids[MAX_LIST], primary;
-	size_t n = member_departments(r->app->st, eid, uid, ids, &primary);
+	size_t n = dept_of_member(r->app->st, eid, uid, ids, MAX_LIST, &primary);
 	struct jsonw w;
 	jsonw_init(&w);
 	jsonw_open(&w, NULL, '{');
@@ -535,7 +515,7 @@ static enum err put_member_departments(struct req *r)
 		req_extra(r, "field", json_string("primary"));
 		return req_fail(r, ERR_INVALID_VALUE, "no departments, so no primary");
 	}
-	nold = member_departments(st, eid, uid, old, &old_primary);
+	nold = dept_of_member(st, eid, uid, old, MAX_LIST, &old_primary);
 	for (i = 0; i < n; i++)
 		if (!contains(old, nold, ids[i]) && (rc = require_scope(r, &me, ids[i])))
 			return rc;

@@ -12,6 +12,8 @@
 #define MEMBER_KEEP "while the person is a member; deleted when they leave or their account is erased"
 #define PLACE "know where in the enterprise's structure each member works, and who heads each department (PP-09)"
 #define DEPT_MEMBER_KEEP "while the person sits in the department; deleted when they leave it, leave the enterprise or their account is erased"
+#define PROFILE "hold the member's profile the enterprise keeps for its address book and work (PP-09)"
+#define SHOW "decide who in the enterprise sees which profile field (PP-20, PP-26)"
 #define ADMIN_KEEP "while the person is an administrator; deleted on demotion, leaving or erasure"
 
 const struct pi_column org_pi[] = {
@@ -54,6 +56,24 @@ const struct pi_column org_pi[] = {
 	{ "admin_scope_departments", "enterprise_id", PI_NONE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
 	{ "admin_scope_departments", "user_id", PI_IDENTITY, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
 	{ "admin_scope_departments", "department_id", PI_ENTERPRISE, "user_id", ROLES, "contract", ADMIN_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "enterprise_id", PI_NONE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "user_id", PI_IDENTITY, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "gender", PI_IDENTITY, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "work_phone", PI_CONTACT, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "landline", PI_CONTACT, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "email", PI_CONTACT, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "position", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "rank", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "title", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "job_number", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "office_seat", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "fax", PI_CONTACT, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "work_signature", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_profiles", "hire_date", PI_ENTERPRISE, "user_id", PROFILE, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "field_visibility", "enterprise_id", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "field_visibility", "field", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "field_visibility", "level", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "enterprises", "show_mobile", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
 	{ 0 }
 };
 
@@ -81,5 +101,12 @@ const struct pi_dataset org_sets[] = {
 	{ "admin_scope_departments", "user_id", CONTROLLER_ENTERPRISE, 1, "管理员管理的部门", "departments an administrator manages",
 	  "管理范围限于部分部门时，列出这些部门", "the departments an administrator's scope is limited to",
 	  "担任管理员期间", "while you are an administrator" },
+	{ "member_profiles", "user_id", CONTROLLER_ENTERPRISE, 1, "企业成员资料", "member profiles",
+	  "企业为通讯录和工作保存的您的资料：性别、工作电话、座机、邮箱、职位、职级、职称、工号、工位、传真、工作签名、入职日期（由企业决定，谁能看到哪一项也由企业设置）",
+	  "the profile an enterprise keeps about you for its address book and work: gender, work phone, landline, e-mail, position, rank, title, job number, office seat, fax, work signature, hire date (the enterprise decides, and sets who sees each field)",
+	  "成员身份存续期间；离开企业或注销账号时删除", "while you are a member; deleted when you leave or your account is erased" },
+	{ "field_visibility", NULL, CONTROLLER_ENTERPRISE, 0, "资料字段可见范围", "profile field visibility",
+	  "企业设置的每个资料字段对谁可见", "who in the enterprise sees each profile field, as the enterprise sets it",
+	  "企业存续期间", "while the enterprise exists" },
 	{ 0 }
 };
