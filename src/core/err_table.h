@@ -51,3 +51,5 @@ E(DEPARTMENT_NOT_FOUND,       404, "department_not_found",       "no such depart
 E(DEPARTMENT_CYCLE,           409, "department_cycle",           "a department cannot move under itself or one of its sub-departments")
 E(DEPARTMENT_NOT_EMPTY,       409, "department_not_empty",       "the department still has sub-departments or members")
 E(MEMBER_IS_OWNER,            409, "member_is_owner",            "the owner cannot be disabled; transfer ownership first")
+E(OWNER_MUST_TRANSFER,        409, "owner_must_transfer",        "the owner cannot leave or be removed; transfer ownership first")
+E(LAST_ENTERPRISE,            409, "last_enterprise",            "this is your last enterprise: leaving it cancels your account; confirm with confirm_cancel=true")

@@ -5,6 +5,8 @@
  */
 #ifndef ATRIUM_APPS_ACCOUNT_H
 #define ATRIUM_APPS_ACCOUNT_H
+#include <stdint.h>
+#include "core/jsonw.h"
 #include "http/req.h"
 
 #define CODE_MAX_TRIES 5
@@ -17,5 +19,14 @@ enum err account_authenticate(struct req *r);
 /* Registers the account's part of erasure (codes kept under hashes of the number and address,
  * and the outbox lines that hold them).  Call once at start. */
 void account_init(void);
+
+/*
+ * Starts the cancellation of the caller's account (PP-38) inside the caller's open transaction:
+ * the cancellations row due after the cooling-off period, its audit entry, and into the open
+ * object w the state (status, requested_at, due_at) and the receipt_token (wipe w after use).
+ * *due gets the moment erasure is due; poke the jobs (jobs_poke) after commit when it is now.
+ * Returns ERR_OK or the failure (cancellation_pending when one is already set; recorded).
+ */
+enum err account_cancellation_start(struct req *r, int64_t now, struct jsonw *w, int64_t *due /* OUT */);
 
 #endif

@@ -24,9 +24,8 @@ static enum err post_cancellation(struct req *r)
 {
 	static const struct field spec[] = { { "code", F_STRING, 1 }, { 0 } };
 	struct store *st = r->app->st;
-	uint8_t index[KEYRING_INDEX_LEN], token_hash[TOKEN_HASH_LEN];
-	char token[TOKEN_STR_LEN], object[AUDIT_OBJECT_LEN];
-	int64_t code_id, now = clock_now_ms(), due = now + r->app->cfg->cooling_off_days * 24 * 3600 * 1000;
+	uint8_t index[KEYRING_INDEX_LEN];
+	int64_t code_id, now = clock_now_ms(), due;
 	enum err rc;
 	if ((rc = req_check_body(r, spec)))
 		return rc;
@@ -45,34 +44,51 @@ static enum err post_cancellation(struct req *r)
 		return req_fail(r, ERR_UNAVAILABLE, "the database is busy");
 	if ((rc = code_consume(r, code_id)))
 		return rc;
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	if ((rc = account_cancellation_start(r, now, &w, &due))) {
+		jsonw_release(&w);
+		return rc;
+	}
+	if (store_commit(st) != STORE_OK) {
+		sodium_memzero(w.buf, w.len);
+		jsonw_release(&w);
+		return req_fail(r, ERR_INTERNAL, "cannot record the cancellation");
+	}
+	if (due <= now)
+		jobs_poke();
+	jsonw_close(&w, '}');
+	req_json_text(r, 202, w.buf, w.len);
+	sodium_memzero(w.buf, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
+
+enum err account_cancellation_start(struct req *r, int64_t now, struct jsonw *w, int64_t *due)
+{
+	struct store *st = r->app->st;
+	uint8_t token_hash[TOKEN_HASH_LEN];
+	char token[TOKEN_STR_LEN], object[AUDIT_OBJECT_LEN];
+	*due = now + r->app->cfg->cooling_off_days * 24 * 3600 * 1000;
 	/* The receipt of the erasure will be fetched with this token: the account is gone by then. */
 	token_new(token, token_hash);
-	s = store_prepare(st,
+	struct store_stmt *s = store_prepare(st,
 		"INSERT INTO cancellations (user_id, requested_at, due_at, receipt_hash) VALUES (?, ?, ?, ?)");
 	store_bind_int(s, 1, r->user_id);
 	store_bind_int(s, 2, now);
-	store_bind_int(s, 3, due);
+	store_bind_int(s, 3, *due);
 	store_bind_blob(s, 4, token_hash, sizeof(token_hash));
 	enum store_rc src = store_run(s);
 	if (src == STORE_CONSTRAINT)
 		return req_fail(r, ERR_CANCELLATION_PENDING, NULL);
 	if (src != STORE_DONE ||
 	    audit_append(st, r->user_id, "account.cancellation_request", r->user_id,
-			 audit_object("account", r->user_id, object), "") ||
-	    store_commit(st) != STORE_OK)
+			 audit_object("account", r->user_id, object), ""))
 		return req_fail(r, ERR_INTERNAL, "cannot record the cancellation");
-	if (due <= now)
-		jobs_poke();
-	struct jsonw w;
-	jsonw_init(&w);
-	jsonw_open(&w, NULL, '{');
-	write_state(&w, now, due);
-	jsonw_str(&w, "receipt_token", token);
-	jsonw_close(&w, '}');
-	req_json_text(r, 202, w.buf, w.len);
-	sodium_memzero(w.buf, w.len);
+	write_state(w, now, *due);
+	jsonw_str(w, "receipt_token", token);
 	sodium_memzero(token, sizeof(token));
-	jsonw_release(&w);
 	return ERR_OK;
 }
 

@@ -2,15 +2,18 @@
  * Member routes: the profile an enterprise holds about a member, who sees which field of it
  * (PP-20, PP-26: the enterprise decides, per field), and disabling and re-enabling a member.
  * An administrator's look at another member's full profile is audited with the member as
- * subject, so the member finds it in GET /me/access-log.
+ * subject, so the member finds it in GET /me/access-log.  Leaving and removal (PP-37, PP-38)
+ * erase the enterprise's rows about the person; leaving the last enterprise cancels the account.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apps/account/account.h"
 #include "apps/org/dept.h"
 #include "core/clock.h"
 #include "core/jsonw.h"
 #include "core/phone.h"
+#include "jobs/jobs.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
 
@@ -595,10 +598,100 @@ static enum err put_field_visibility(struct req *r)
 	return reply_visibility(r, eid);
 }
 
+/* How many enterprises uid belongs to (any status).  -1 on failure. */
+static int64_t enterprises_of(struct store *st, int64_t uid)
+{
+	struct store_stmt *s = store_prepare(st, "SELECT count(*) FROM members WHERE user_id = ?");
+	store_bind_int(s, 1, uid);
+	int64_t n = store_step(s) == STORE_ROW ? store_col_int(s, 0) : -1;
+	store_reset(s);
+	return n;
+}
+
+/*
+ * Leaving (PP-37): any member but the owner.  Leaving the last enterprise cancels the account
+ * (PP-38), so that is said first — 409 last_enterprise — and done only with confirm_cancel=true:
+ * the cancellation path then starts in the same transaction and the reply carries its receipt
+ * token.  Someone who never joined an enterprise is not concerned: only leaving counts.
+ */
+static enum err delete_member_me(struct req *r)
+{
+	int64_t eid, now = clock_now_ms(), due = 0;
+	struct org_member me;
+	struct store *st = r->app->st;
+	enum err rc;
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_MEMBER, &eid, &me)))
+		return rc;
+	if (me.role == ORG_ROLE_OWNER)
+		return req_fail(r, ERR_OWNER_MUST_TRANSFER, "you own this enterprise: transfer ownership before leaving");
+	int64_t n = enterprises_of(st, me.user_id);
+	if (n < 0)
+		return req_fail(r, ERR_INTERNAL, "cannot read the memberships");
+	const char *confirm = req_query(r, "confirm_cancel");
+	int last = n == 1;
+	if (last && !(confirm && !strcmp(confirm, "true")))
+		return req_fail(r, ERR_LAST_ENTERPRISE,
+				"this is your last enterprise: leaving it cancels your account, which is erased after "
+				"the cooling-off period of %d days; repeat with confirm_cancel=true to leave and cancel",
+				(int)r->app->cfg->cooling_off_days);
+	if (org_erase_member(st, eid, me.user_id))
+		return req_fail(r, ERR_INTERNAL, "cannot remove the membership");
+	if ((rc = org_audit(r, "member.leave", me.user_id, "enterprise", eid, last ? "{\"account_cancelled\":true}" : NULL)))
+		return rc;
+	if (!last) {
+		if ((rc = org_commit(r)))
+			return rc;
+		req_no_content(r);
+		return ERR_OK;
+	}
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_open(&w, NULL, '{');
+	jsonw_bool(&w, "left", 1);
+	jsonw_bool(&w, "account_cancelled", 1);
+	if ((rc = account_cancellation_start(r, now, &w, &due)) || (rc = org_commit(r))) {
+		jsonw_release(&w);
+		return rc;
+	}
+	if (due <= now)
+		jobs_poke();
+	jsonw_close(&w, '}');
+	req_json_text(r, 202, w.buf, w.len);
+	memset(w.buf, 0, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
+
+/* Removal by an administrator with the members right over the member: not the owner, not oneself. */
+static enum err delete_member(struct req *r)
+{
+	int64_t eid, uid;
+	struct org_member me, target;
+	enum err rc;
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_MEMBERS, &eid, &me)) ||
+	    (rc = find_member(r, eid, &target, &uid)))
+		return rc;
+	if (target.role == ORG_ROLE_OWNER)
+		return req_fail(r, ERR_OWNER_MUST_TRANSFER, "the owner cannot be removed; ownership must be transferred first");
+	if (uid == me.user_id)
+		return req_fail(r, ERR_FORBIDDEN, "to leave the enterprise yourself use DELETE /api/v1/enterprises/{eid}/members/me");
+	if ((rc = require_member_scope(r, &me, uid)))
+		return rc;
+	if (org_erase_member(r->app->st, eid, uid))
+		return req_fail(r, ERR_INTERNAL, "cannot remove the member");
+	if ((rc = org_audit(r, "member.remove", uid, "enterprise", eid, NULL)) || (rc = org_commit(r)))
+		return rc;
+	req_no_content(r);
+	return ERR_OK;
+}
+
 const struct route member_routes[] = {
 	{ "GET", "/api/v1/enterprises/{eid}/members", get_members, ROUTE_AUTH },
 	{ "GET", "/api/v1/enterprises/{eid}/members/{uid}", get_member, ROUTE_AUTH },
 	{ "PATCH", "/api/v1/enterprises/{eid}/members/{uid}", patch_member, ROUTE_AUTH },
+	/* before {uid}: the first pattern that matches serves */
+	{ "DELETE", "/api/v1/enterprises/{eid}/members/me", delete_member_me, ROUTE_AUTH },
+	{ "DELETE", "/api/v1/enterprises/{eid}/members/{uid}", delete_member, ROUTE_AUTH },
 	{ "POST", "/api/v1/enterprises/{eid}/members/{uid}/disable", post_disable, ROUTE_AUTH },
 	{ "POST", "/api/v1/enterprises/{eid}/members/{uid}/enable", post_enable, ROUTE_AUTH },
 	{ "GET", "/api/v1/enterprises/{eid}/field-visibility", get_field_visibility, ROUTE_AUTH },

@@ -77,3 +77,38 @@ int org_allows(const struct org_member *m, enum org_right right)
 		return m->role == ORG_ROLE_ADMIN;
 	return m->role == ORG_ROLE_ADMIN && (m->rights & (unsigned)right) == (unsigned)right;
 }
+
+/*
+ * The tables of this module that hold rows about a member of one enterprise (enterprise_id,
+ * user_id); every one of them is erased with ERASE_DELETE_ROW in the data map (org_pi.c), which
+ * a unit test holds this list to.
+ */
+const char *const org_member_tables[] = {
+	"admin_scope_departments", "admin_rights", "department_heads", "member_departments",
+	"member_profiles", "members", NULL,
+};
+
+int org_erase_member(struct store *st, int64_t eid, int64_t uid)
+{
+	/* One literal statement per table: table names are not bound parameters. */
+	static const char *const sql[] = {
+		"DELETE FROM admin_scope_departments WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM admin_rights WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM department_heads WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM member_departments WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM member_profiles WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM members WHERE enterprise_id = ? AND user_id = ?",
+	};
+	_Static_assert(sizeof(sql) / sizeof(sql[0]) == sizeof(org_member_tables) / sizeof(org_member_tables[0]) - 1,
+		       "one statement per member table");
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		struct store_stmt *s = store_prepare(st, sql[i]);
+		if (!s)
+			return -1;
+		store_bind_int(s, 1, eid);
+		store_bind_int(s, 2, uid);
+		if (store_run(s) != STORE_DONE)
+			return -1;
+	}
+	return 0;
+}

@@ -77,4 +77,12 @@ enum err org_audit(struct req *r, const char *action, int64_t subject, const cha
 enum err org_require_body(struct req *r, enum org_right right, const struct field *spec, int64_t *eid,
 			  struct org_member *me);
 
+/*
+ * Leaving (PP-37): the tables that hold rows about a member of one enterprise, NULL-terminated,
+ * and the erasure of uid's rows in them for eid alone, as the data map says (every column
+ * ERASE_DELETE_ROW).  Runs inside the caller's transaction.  0 or -1.
+ */
+extern const char *const org_member_tables[];
+int org_erase_member(struct store *st, int64_t eid, int64_t uid);
+
 #endif

@@ -1,4 +1,5 @@
-/* Unit tests of apps/org/org.c: right names, who holds which right, and the membership read. */
+/* Unit tests of apps/org/org.c: right names, who holds which right, the membership read, and the
+ * erasure of one enterprise's rows about a member who leaves (PP-37). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "apps/org/org.h"
+#include "privacy/datamap.h"
 #include "store/store.h"
 
 static int setup(void **state)
@@ -127,6 +129,100 @@ static void test_org__scope_stays_inside_the_enterprise(void **state)
 	store_reset(s);
 }
 
+static int listed(const char *table)
+{
+	for (const char *const *t = org_member_tables; *t; t++)
+		if (!strcmp(*t, table))
+			return 1;
+	return 0;
+}
+
+/*
+ * org_erase_member covers every org table the data map gives a subject column, each erased by
+ * deleting the row; and every table of the live schema with enterprise_id and user_id.  Adding a
+ * table about members without adding it to the list fails here.
+ */
+static void test_org__member_tables_follow_the_data_map(void **state)
+{
+	struct store *st = *state;
+	for (const struct pi_column *c = org_pi; c->table; c++) {
+		if (!c->subject)
+			continue;
+		if (!listed(c->table))
+			fail_msg("org table %s has subject %s but org_erase_member misses it", c->table, c->subject);
+		assert_string_equal(c->subject, "user_id");
+		if (c->erasure != ERASE_DELETE_ROW)
+			fail_msg("%s.%s is not erased by deleting the row: leaving must apply its erasure", c->table, c->column);
+		assert_non_null(datamap_find(c->table, "enterprise_id"));
+	}
+	for (const char *const *t = org_member_tables; *t; t++) {
+		const struct pi_column *c = datamap_find(*t, "user_id");
+		assert_non_null(c);
+		assert_non_null(c->subject);
+	}
+	struct store_stmt *s = store_prepare(st,
+		"SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
+		" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'user_id')"
+		" AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'enterprise_id')");
+	int n = 0;
+	while (store_step(s) == STORE_ROW) {
+		if (!listed(store_col_text(s, 0)))
+			fail_msg("table %s holds enterprise_id and user_id but org_erase_member misses it", store_col_text(s, 0));
+		n++;
+	}
+	store_reset(s);
+	assert_int_equal(n, 6);
+}
+
+/* store_prepare caches by the literal's address: one literal per table. */
+static int64_t count(struct store *st, const char *table, int64_t eid, int64_t uid)
+{
+#define Q(t) { t, "SELECT count(*) FROM " t " WHERE enterprise_id = ? AND user_id = ?" }
+	static const struct { const char *table, *sql; } q[] = {
+		Q("admin_scope_departments"), Q("admin_rights"), Q("department_heads"),
+		Q("member_departments"), Q("member_profiles"), Q("members"),
+	};
+#undef Q
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		if (strcmp(q[i].table, table))
+			continue;
+		struct store_stmt *s = store_prepare(st, q[i].sql);
+		store_bind_int(s, 1, eid);
+		store_bind_int(s, 2, uid);
+		assert_int_equal(store_step(s), STORE_ROW);
+		int64_t n = store_col_int(s, 0);
+		store_reset(s);
+		return n;
+	}
+	fail_msg("no count query for %s", table);
+	return -1;
+}
+
+/* Leaving one enterprise erases its rows about the person there, nothing elsewhere or of others. */
+static void test_org__erase_member_is_per_enterprise(void **state)
+{
+	struct store *st = *state;
+	seed(st);
+	run(st, "INSERT INTO members (enterprise_id, user_id, name_in_enterprise, role, status, joined_at)"
+		" VALUES (10, 3, 'c', 'member', 'active', 0)");
+	run(st, "INSERT INTO admin_scope_departments (enterprise_id, user_id, department_id) VALUES (10, 2, 100)");
+	run(st, "INSERT INTO department_heads (enterprise_id, department_id, user_id) VALUES (10, 100, 2), (20, 200, 2), (10, 100, 3)");
+	run(st, "INSERT INTO member_departments (enterprise_id, user_id, department_id, is_primary)"
+		" VALUES (10, 2, 100, 1), (20, 2, 200, 1), (10, 3, 100, 1)");
+	run(st, "INSERT INTO member_profiles (enterprise_id, user_id) VALUES (10, 2), (20, 2), (10, 3)");
+	for (const char *const *t = org_member_tables; *t; t++)
+		assert_true(count(st, *t, 10, 2) == 1);
+	assert_int_equal(org_erase_member(st, 10, 2), 0);
+	for (const char *const *t = org_member_tables; *t; t++)
+		assert_true(count(st, *t, 10, 2) == 0);
+	static const char *const kept[] = { "department_heads", "member_departments", "member_profiles", "members" };
+	for (size_t i = 0; i < 4; i++) {
+		assert_true(count(st, kept[i], 20, 2) == 1); /* the other enterprise's */
+		assert_true(count(st, kept[i], 10, 3) == 1); /* a colleague's */
+	}
+	assert_int_equal(org_erase_member(st, 10, 2), 0); /* nothing left: still fine */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +230,8 @@ int main(void)
 		cmocka_unit_test(test_org__who_holds_which_right),
 		cmocka_unit_test_setup_teardown(test_org__membership_is_read_per_enterprise, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_org__scope_stays_inside_the_enterprise, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_org__member_tables_follow_the_data_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_org__erase_member_is_per_enterprise, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
