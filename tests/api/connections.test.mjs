@@ -6,7 +6,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { startServer } from './lib/server.mjs';
+import { startServer, http2Get } from './lib/server.mjs';
 
 const HEALTH = { status: 'ok', version: '0.1.0', database: 'ok' };
 
@@ -68,18 +68,7 @@ test('HTTP/2 cleartext with prior knowledge gets 200 from /api/v1/health', async
   const session = http2.connect(`http://127.0.0.1:${idle.port}`);
   t.after(() => session.destroy());
   session.on('error', () => { /* reported through the request below */ });
-  const reply = await new Promise((resolve, reject) => {
-    const stream = session.request({ ':method': 'GET', ':path': '/api/v1/health' });
-    const timer = setTimeout(() => reject(new Error('no HTTP/2 reply in 5 s')), 5000);
-    let headers;
-    let body = '';
-    stream.setEncoding('utf8');
-    stream.on('response', (h) => { headers = h; });
-    stream.on('data', (d) => { body += d; });
-    stream.on('end', () => { clearTimeout(timer); resolve({ headers, body }); });
-    stream.on('error', (err) => { clearTimeout(timer); reject(err); });
-    stream.end();
-  });
+  const reply = await http2Get(session, '/api/v1/health', 5000);
   assert.equal(reply.headers[':status'], 200, reply.body);
   assert.ok(reply.headers['x-request-id'], 'X-Request-Id over h2c');
   assert.deepEqual(JSON.parse(reply.body), HEALTH);

@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import http2 from 'node:http2';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertStatus, httpRequest, show, startServer, tempDir } from './lib/server.mjs';
+import { assertStatus, httpRequest, show, startServer, tempDir, http2Get } from './lib/server.mjs';
 
 let dir;
 let srv;
@@ -51,18 +51,7 @@ test('an HTTP/2 client negotiates h2 by ALPN and gets 200', async (t) => {
   const session = http2.connect(`https://127.0.0.1:${srv.port}`, { rejectUnauthorized: false });
   t.after(() => session.destroy());
   session.on('error', () => { /* reported through the request below */ });
-  const reply = await new Promise((resolve, reject) => {
-    const stream = session.request({ ':method': 'GET', ':path': '/api/v1/health' });
-    const timer = setTimeout(() => reject(new Error('no HTTP/2 reply in 10 s')), 10_000);
-    let headers;
-    let body = '';
-    stream.setEncoding('utf8');
-    stream.on('response', (h) => { headers = h; });
-    stream.on('data', (d) => { body += d; });
-    stream.on('end', () => { clearTimeout(timer); resolve({ headers, body }); });
-    stream.on('error', (err) => { clearTimeout(timer); reject(err); });
-    stream.end();
-  });
+  const reply = await http2Get(session, '/api/v1/health', 10_000);
   assert.equal(session.alpnProtocol, 'h2', 'ALPN chose h2');
   assert.equal(reply.headers[':status'], 200, reply.body);
   assert.ok(reply.headers['x-request-id'], 'X-Request-Id over HTTP/2');

@@ -411,3 +411,19 @@ export async function startServer(t, { args = [], env = {}, https: tls = false }
   }
   return srv;
 }
+
+/** GET path over an open HTTP/2 session: {headers, body}, or a rejection after timeout ms. */
+export function http2Get(session, urlPath, timeout = 10_000) {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':method': 'GET', ':path': urlPath });
+    const timer = setTimeout(() => reject(new Error(`no HTTP/2 reply in ${timeout} ms`)), timeout);
+    let headers;
+    let body = '';
+    stream.setEncoding('utf8');
+    stream.on('response', (h) => { headers = h; });
+    stream.on('data', (d) => { body += d; });
+    stream.on('end', () => { clearTimeout(timer); resolve({ headers, body }); });
+    stream.on('error', (err) => { clearTimeout(timer); reject(err); });
+    stream.end();
+  });
+}
