@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apps/account/account.h"
-#include "apps/org/dept.h"
+#include "apps/org/member.h"
 #include "core/clock.h"
 #include "core/jsonw.h"
 #include "core/phone.h"
@@ -17,190 +17,8 @@
 #include "privacy/privacy.h"
 #include "core/banned.h"
 
-#define MAX_DEPTS 64 /* departments of one member, as dept_routes.c allows */
 
-/* Who may see a field, from the widest to the narrowest; the stored names never change. */
-enum level { LV_EVERYONE, LV_DEPARTMENT, LV_ADMINS, LV_HIDDEN };
-static const char *const level_names[] = { "everyone", "department", "admins", "hidden" };
-
-enum kind { K_TEXT, K_GENDER, K_MOBILE, K_PHONE, K_EMAIL, K_DATE };
-
-#define SET(col) "UPDATE member_profiles SET " col " = ? WHERE enterprise_id = ? AND user_id = ?"
-
-/* The profile's fields in the order of the SELECT below, with their checks and default levels. */
-static const struct profile_field {
-	const char *name;
-	enum kind kind;
-	int max;
-	enum level def;
-	const char *update;
-} fields[] = {
-	{ "gender", K_GENDER, 16, LV_EVERYONE, SET("gender") },
-	{ "work_phone", K_MOBILE, 16, LV_DEPARTMENT, SET("work_phone") },
-	{ "landline", K_PHONE, 32, LV_EVERYONE, SET("landline") },
-	{ "email", K_EMAIL, 254, LV_EVERYONE, SET("email") },
-	{ "position", K_TEXT, 64, LV_EVERYONE, SET("position") },
-	{ "rank", K_TEXT, 64, LV_ADMINS, SET("rank") },
-	{ "title", K_TEXT, 64, LV_EVERYONE, SET("title") },
-	{ "job_number", K_TEXT, 32, LV_ADMINS, SET("job_number") },
-	{ "office_seat", K_TEXT, 64, LV_DEPARTMENT, SET("office_seat") },
-	{ "fax", K_PHONE, 32, LV_EVERYONE, SET("fax") },
-	{ "work_signature", K_TEXT, 200, LV_EVERYONE, SET("work_signature") },
-	{ "hire_date", K_DATE, 10, LV_ADMINS, SET("hire_date") },
-};
-#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-/* Visibility also covers "mobile": the account's own number, which the enterprise does not hold. */
-#define MOBILE NFIELDS
-#define NVIS (NFIELDS + 1)
-
-static const char *vis_name(size_t i)
-{
-	return i == MOBILE ? "mobile" : fields[i].name;
-}
-
-/* What the person asking may see. */
-struct viewer {
-	struct org_member me;
-	int64_t depts[MAX_DEPTS];
-	size_t ndepts;
-	enum level levels[NVIS];
-	int show_mobile;
-};
-
-
-/* The enterprise's levels (defaults where it set none) and its show_mobile setting. */
-static void load_levels(struct store *st, int64_t eid, enum level *levels, int *show_mobile)
-{
-	for (size_t i = 0; i < NVIS; i++)
-		levels[i] = i == MOBILE ? LV_EVERYONE : fields[i].def;
-	struct store_stmt *s = store_prepare(st, "SELECT field, level FROM field_visibility WHERE enterprise_id = ?");
-	store_bind_int(s, 1, eid);
-	while (store_step(s) == STORE_ROW)
-		for (size_t i = 0; i < NVIS; i++)
-			if (!strcmp(vis_name(i), store_col_text(s, 0)))
-				for (int l = 0; l < 4; l++)
-					if (!strcmp(level_names[l], store_col_text(s, 1)))
-						levels[i] = (enum level)l;
-	s = store_prepare(st, "SELECT show_mobile FROM enterprises WHERE id = ?");
-	store_bind_int(s, 1, eid);
-	*show_mobile = store_step(s) == STORE_ROW && store_col_int(s, 0);
-	store_reset(s);
-}
-
-static void viewer_load(struct store *st, int64_t eid, const struct org_member *me, struct viewer *v)
-{
-	int64_t primary;
-	v->me = *me;
-	v->ndepts = dept_of_member(st, eid, me->user_id, v->depts, MAX_DEPTS, &primary);
-	load_levels(st, eid, v->levels, &v->show_mobile);
-}
-
-/* Whether me may manage uid: scope "all", or uid sits in a department of me's scope.  1, 0, -1. */
-static int member_in_scope(struct store *st, const struct org_member *me, int64_t uid)
-{
-	int64_t ids[MAX_DEPTS], primary;
-	if (me->scope_all)
-		return 1;
-	size_t n = dept_of_member(st, me->enterprise_id, uid, ids, MAX_DEPTS, &primary);
-	for (size_t i = 0; i < n; i++) {
-		int in = dept_in_scope(st, me, ids[i]);
-		if (in)
-			return in;
-	}
-	return 0;
-}
-
-/* The widest level v sees of a member in depts: full views see even hidden fields. */
-static enum level seen_level(const struct viewer *v, int full, const int64_t *depts, size_t n)
-{
-	if (full)
-		return LV_HIDDEN;
-	if (v->me.role != ORG_ROLE_MEMBER)
-		return LV_ADMINS;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < v->ndepts; j++)
-			if (depts[i] == v->depts[j])
-				return LV_DEPARTMENT;
-	return LV_EVERYONE;
-}
-
-/* The account's mobile number, opened from its sealed column; malloc'ed, NULL when erased. */
-static char *account_mobile(struct req *r, int64_t uid)
-{
-	struct store_stmt *s = store_prepare(r->app->st,
-		"SELECT u.phone_sealed, k.wrapped FROM users u LEFT JOIN subject_keys k ON k.subject_id = u.id"
-		" WHERE u.id = ?");
-	store_bind_int(s, 1, uid);
-	char *phone = NULL;
-	if (store_step(s) == STORE_ROW) {
-		size_t len, wlen;
-		const uint8_t *sealed = store_col_blob(s, 0, &len), *wrapped = store_col_blob(s, 1, &wlen);
-		phone = subject_open_with(r->app->kr, uid, wrapped, wlen, "users.phone", sealed, len);
-	}
-	store_reset(s);
-	return phone;
-}
-
-/*
- * Writes the member as v sees them (full: every field, the mobile unmasked).  0, or -1 when uid
- * is no member of eid.
- */
-static int member_write(struct req *r, const struct viewer *v, int64_t eid, int64_t uid, int full, struct jsonw *w)
-{
-	struct store *st = r->app->st;
-	int64_t depts[MAX_DEPTS], primary;
-	size_t n = dept_of_member(st, eid, uid, depts, MAX_DEPTS, &primary);
-	enum level seen = seen_level(v, full, depts, n);
-	char *mobile = v->levels[MOBILE] <= seen ? account_mobile(r, uid) : NULL;
-	struct store_stmt *s = store_prepare(st,
-		"SELECT m.name_in_enterprise, m.role, m.status, m.joined_at, p.gender, p.work_phone, p.landline,"
-		" p.email, p.position, p.rank, p.title, p.job_number, p.office_seat, p.fax, p.work_signature,"
-		" p.hire_date FROM members m LEFT JOIN member_profiles p"
-		" ON p.enterprise_id = m.enterprise_id AND p.user_id = m.user_id"
-		" WHERE m.enterprise_id = ? AND m.user_id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	if (store_step(s) != STORE_ROW) {
-		store_reset(s);
-		free(mobile);
-		return -1;
-	}
-	jsonw_open(w, NULL, '{');
-	jsonw_id(w, "user_id", uid);
-	jsonw_str(w, "name_in_enterprise", store_col_text(s, 0));
-	jsonw_str(w, "role", store_col_text(s, 1));
-	jsonw_str(w, "status", store_col_text(s, 2));
-	jsonw_time(w, "joined_at", store_col_int(s, 3));
-	jsonw_open(w, "departments", '[');
-	for (size_t i = 0; i < n; i++)
-		jsonw_id(w, NULL, depts[i]);
-	jsonw_close(w, ']');
-	if (primary)
-		jsonw_id(w, "primary_department", primary);
-	else
-		jsonw_null(w, "primary_department");
-	jsonw_str(w, "view", full ? "full" : level_names[seen]);
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (v->levels[i] <= seen)
-			jsonw_str(w, fields[i].name, store_col_text(s, 4 + (int)i));
-	store_reset(s);
-	if (v->levels[MOBILE] <= seen) {
-		/* PP-26: masked unless the enterprise allows it, or the viewer is its administrator. */
-		char masked[PHONE_E164_LEN];
-		if (mobile && !v->show_mobile && seen < LV_ADMINS) {
-			phone_mask(mobile, masked);
-			jsonw_str(w, "mobile", masked);
-		} else {
-			jsonw_str(w, "mobile", mobile);
-		}
-		jsonw_bool(w, "mobile_masked", mobile && !v->show_mobile && seen < LV_ADMINS);
-	}
-	jsonw_close(w, '}');
-	free(mobile);
-	return 0;
-}
-
-static enum err reply_member(struct req *r, int status, const struct viewer *v, int64_t eid, int64_t uid, int full)
+static enum err reply_member(struct req *r, int status, const struct member_viewer *v, int64_t eid, int64_t uid, int full)
 {
 	struct jsonw w;
 	jsonw_init(&w);
@@ -235,13 +53,6 @@ static enum err require_member_scope(struct req *r, const struct org_member *me,
 	return ERR_OK;
 }
 
-/* Whether me sees uid's full profile: themself, or holding the members right over them. */
-static int full_view(struct store *st, const struct org_member *me, int64_t uid)
-{
-	if (me->user_id == uid)
-		return 1;
-	return org_allows(me, ORG_RIGHT_MEMBERS) && member_in_scope(st, me, uid) == 1;
-}
 
 /*
  * The list shows every member as the viewer's level allows, but never another member's full
@@ -252,7 +63,7 @@ static enum err get_members(struct req *r)
 	int64_t eid, cursor, ids[101];
 	int limit, n = 0;
 	struct org_member me;
-	struct viewer v;
+	struct member_viewer v;
 	enum err rc;
 	if ((rc = org_require(r, r->params[0], ORG_MEMBER, &eid, &me)) || (rc = req_page(r, &limit, &cursor)))
 		return rc;
@@ -264,7 +75,7 @@ static enum err get_members(struct req *r)
 	while (n < limit + 1 && store_step(s) == STORE_ROW)
 		ids[n++] = store_col_int(s, 0);
 	store_reset(s);
-	viewer_load(r->app->st, eid, &me, &v);
+	member_viewer_load(r->app->st, eid, &me, &v);
 	struct jsonw w;
 	jsonw_init(&w);
 	jsonw_open(&w, NULL, '{');
@@ -291,15 +102,15 @@ static enum err get_member(struct req *r)
 {
 	int64_t eid, uid;
 	struct org_member me, target;
-	struct viewer v;
+	struct member_viewer v;
 	struct store *st = r->app->st;
 	enum err rc;
 	store_end_read(st);
 	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_MEMBER, &eid, &me)) ||
 	    (rc = find_member(r, eid, &target, &uid)))
 		return rc;
-	viewer_load(st, eid, &me, &v);
-	int full = full_view(st, &me, uid);
+	member_viewer_load(st, eid, &me, &v);
+	int full = member_full_view(st, &me, uid);
 	if (full && uid != me.user_id && (rc = org_audit(r, "member.view", uid, "enterprise", eid, NULL)))
 		return rc;
 	struct jsonw w;
@@ -317,84 +128,6 @@ static enum err get_member(struct req *r)
 	return ERR_OK;
 }
 
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100) || y % 400 == 0;
-}
-
-/* YYYY-MM-DD, a real day between 1900 and 2999. */
-static int valid_date(const char *v)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
-			return 0;
-	int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
-	int m = (v[5] - '0') * 10 + (v[6] - '0'), d = (v[8] - '0') * 10 + (v[9] - '0');
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-		return 0;
-	return d <= days[m - 1] + (m == 2 && leap(y));
-}
-
-/* A landline or fax: digits with + - ( ) and spaces, at least 3 digits. */
-static int valid_phone(const char *v)
-{
-	int digits = 0;
-	for (const char *p = v; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (!strchr("+-() ", *p))
-			return 0;
-	}
-	return digits >= 3;
-}
-
-static int valid_email(const char *v)
-{
-	const char *at = strchr(v, '@');
-	return at && at != v && at[1] && !strchr(at + 1, '@') && strchr(at + 1, '.') && !strchr(v, ' ');
-}
-
-/* Checks a new value of f; a value the member is to have stored goes to out (E.164 for work_phone). */
-static enum err check_field(struct req *r, const struct profile_field *f, const char *v, char out[PHONE_E164_LEN],
-			    const char **stored)
-{
-	enum err rc = org_check_text(r, f->name, v, f->max, 1);
-	int ok = 1;
-	*stored = v;
-	if (rc || !*v)
-		return rc;
-	switch (f->kind) {
-	case K_GENDER:
-		ok = !strcmp(v, "male") || !strcmp(v, "female") || !strcmp(v, "unspecified");
-		break;
-	case K_MOBILE:
-		ok = !phone_normalize(v, out);
-		*stored = out;
-		break;
-	case K_PHONE:
-		ok = valid_phone(v);
-		break;
-	case K_EMAIL:
-		ok = valid_email(v);
-		break;
-	case K_DATE:
-		ok = valid_date(v);
-		break;
-	case K_TEXT:
-		break;
-	}
-	if (ok)
-		return ERR_OK;
-	req_extra(r, "field", json_string(f->name));
-	if (f->kind == K_GENDER)
-		return req_fail(r, ERR_INVALID_VALUE, "'gender' must be male, female or unspecified, not '%.16s'", v);
-	if (f->kind == K_DATE)
-		return req_fail(r, ERR_INVALID_VALUE, "'hire_date' must be a date YYYY-MM-DD, not '%.16s'", v);
-	return req_fail(r, ERR_INVALID_VALUE, "%s '%.64s' is not valid", f->name, v);
-}
 
 /* Edits the profile the enterprise holds; fields absent stay, "" clears one. */
 static enum err patch_member(struct req *r)
@@ -408,20 +141,20 @@ static enum err patch_member(struct req *r)
 	};
 	int64_t eid, uid;
 	struct org_member me, target;
-	struct viewer v;
+	struct member_viewer v;
 	struct store *st = r->app->st;
 	char e164[PHONE_E164_LEN];
-	const char *values[NFIELDS], *name = NULL;
+	const char *values[MEMBER_NFIELDS], *name = NULL;
 	enum err rc;
 	if ((rc = org_require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, &me)) || (rc = find_member(r, eid, &target, &uid)) ||
 	    (rc = require_member_scope(r, &me, uid)))
 		return rc;
 	if ((name = req_str(r, "name_in_enterprise")) && (rc = org_check_text(r, "name_in_enterprise", name, 64, 0)))
 		return rc;
-	for (size_t i = 0; i < NFIELDS; i++) {
-		const char *in = req_str(r, fields[i].name);
+	for (size_t i = 0; i < MEMBER_NFIELDS; i++) {
+		const char *in = req_str(r, member_fields[i].name);
 		values[i] = NULL;
-		if (in && (rc = check_field(r, &fields[i], in, e164, &values[i])))
+		if (in && (rc = member_check_field(r, &member_fields[i], in, e164, &values[i])))
 			return rc;
 	}
 	struct jsonw detail;
@@ -443,16 +176,16 @@ static enum err patch_member(struct req *r)
 	store_bind_int(s, 1, eid);
 	store_bind_int(s, 2, uid);
 	ok = ok && store_run(s) == STORE_DONE;
-	for (size_t i = 0; ok && i < NFIELDS; i++) {
+	for (size_t i = 0; ok && i < MEMBER_NFIELDS; i++) {
 		if (!values[i])
 			continue;
-		s = store_prepare(st, fields[i].update);
+		s = store_prepare(st, member_fields[i].update);
 		store_bind_text(s, 1, values[i], -1);
 		store_bind_int(s, 2, eid);
 		store_bind_int(s, 3, uid);
 		ok = store_run(s) == STORE_DONE;
 		/* Field names only: the values are personal data and the chain outlives them (audit.h). */
-		jsonw_str(&detail, NULL, fields[i].name);
+		jsonw_str(&detail, NULL, member_fields[i].name);
 	}
 	jsonw_close(&detail, ']');
 	jsonw_close(&detail, '}');
@@ -461,7 +194,7 @@ static enum err patch_member(struct req *r)
 	jsonw_release(&detail);
 	if (rc || (rc = org_commit(r)))
 		return rc;
-	viewer_load(st, eid, &me, &v);
+	member_viewer_load(st, eid, &me, &v);
 	return reply_member(r, 200, &v, eid, uid, 1);
 }
 
@@ -470,7 +203,7 @@ static enum err set_status(struct req *r, int active)
 {
 	int64_t eid, uid;
 	struct org_member me, target;
-	struct viewer v;
+	struct member_viewer v;
 	struct store *st = r->app->st;
 	enum err rc;
 	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_MEMBERS, &eid, &me)) ||
@@ -491,7 +224,7 @@ static enum err set_status(struct req *r, int active)
 	if ((rc = org_audit(r, active ? "member.enable" : "member.disable", uid, "enterprise", eid, NULL)) ||
 	    (rc = org_commit(r)))
 		return rc;
-	viewer_load(st, eid, &me, &v);
+	member_viewer_load(st, eid, &me, &v);
 	return reply_member(r, 200, &v, eid, uid, 0);
 }
 
@@ -507,15 +240,15 @@ static enum err post_enable(struct req *r)
 
 static enum err reply_visibility(struct req *r, int64_t eid)
 {
-	enum level levels[NVIS];
+	enum member_level levels[MEMBER_NVIS];
 	int show_mobile;
-	load_levels(r->app->st, eid, levels, &show_mobile);
+	member_levels_load(r->app->st, eid, levels, &show_mobile);
 	struct jsonw w;
 	jsonw_init(&w);
 	jsonw_open(&w, NULL, '{');
 	jsonw_open(&w, "levels", '{');
-	for (size_t i = 0; i < NVIS; i++)
-		jsonw_str(&w, vis_name(i), level_names[levels[i]]);
+	for (size_t i = 0; i < MEMBER_NVIS; i++)
+		jsonw_str(&w, member_vis_name(i), member_level_names[levels[i]]);
 	jsonw_close(&w, '}');
 	jsonw_bool(&w, "show_mobile", show_mobile);
 	jsonw_close(&w, '}');
@@ -536,27 +269,27 @@ static enum err put_field_visibility(struct req *r)
 {
 	static const struct field spec[] = { { "levels", F_OBJECT, 0 }, { "show_mobile", F_BOOL, 0 }, { 0 } };
 	int64_t eid;
-	int set[NVIS];
+	int set[MEMBER_NVIS];
 	struct store *st = r->app->st;
 	enum err rc;
 	if ((rc = org_require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, NULL)))
 		return rc;
 	json_t *levels = json_object_get(r->body, "levels"), *v, *show = json_object_get(r->body, "show_mobile");
 	const char *key;
-	for (size_t i = 0; i < NVIS; i++)
+	for (size_t i = 0; i < MEMBER_NVIS; i++)
 		set[i] = -1;
 	json_object_foreach(levels, key, v) {
 		size_t i = 0;
-		while (i < NVIS && strcmp(vis_name(i), key))
+		while (i < MEMBER_NVIS && strcmp(member_vis_name(i), key))
 			i++;
 		char path[80];
 		snprintf(path, sizeof(path), "levels.%.40s", key);
-		if (i == NVIS) {
+		if (i == MEMBER_NVIS) {
 			req_extra(r, "field", json_string(path));
 			return req_fail(r, ERR_INVALID_VALUE, "no profile field '%.40s'", key);
 		}
 		for (int l = 0; l < 4; l++)
-			if (json_is_string(v) && !strcmp(json_string_value(v), level_names[l]))
+			if (json_is_string(v) && !strcmp(json_string_value(v), member_level_names[l]))
 				set[i] = l;
 		if (set[i] < 0) {
 			req_extra(r, "field", json_string(path));
@@ -568,17 +301,17 @@ static enum err put_field_visibility(struct req *r)
 	jsonw_init(&detail);
 	jsonw_open(&detail, NULL, '{');
 	jsonw_open(&detail, "levels", '{');
-	for (size_t i = 0; ok && i < NVIS; i++) {
+	for (size_t i = 0; ok && i < MEMBER_NVIS; i++) {
 		if (set[i] < 0)
 			continue;
 		struct store_stmt *s = store_prepare(st,
 			"INSERT INTO field_visibility (enterprise_id, field, level) VALUES (?, ?, ?)"
 			" ON CONFLICT (enterprise_id, field) DO UPDATE SET level = excluded.level");
 		store_bind_int(s, 1, eid);
-		store_bind_text(s, 2, vis_name(i), -1);
-		store_bind_text(s, 3, level_names[set[i]], -1);
+		store_bind_text(s, 2, member_vis_name(i), -1);
+		store_bind_text(s, 3, member_level_names[set[i]], -1);
 		ok = store_run(s) == STORE_DONE;
-		jsonw_str(&detail, vis_name(i), level_names[set[i]]);
+		jsonw_str(&detail, member_vis_name(i), member_level_names[set[i]]);
 	}
 	jsonw_close(&detail, '}');
 	if (show) {

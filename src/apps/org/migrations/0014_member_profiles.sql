@@ -1,6 +1,6 @@
 -- Member profiles as the enterprise holds them, and who in the enterprise sees which field
 -- (PP-20, PP-26).  A member without a profile row has every field empty; an enterprise without a
--- field_visibility row for a field uses the default of member_routes.c.
+-- field_visibility row for a field uses the default of member.c.
 CREATE TABLE member_profiles (
 	enterprise_id INTEGER NOT NULL,
 	user_id INTEGER NOT NULL,
