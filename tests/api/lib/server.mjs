@@ -427,3 +427,22 @@ export function http2Get(session, urlPath, timeout = 10_000) {
     stream.end();
   });
 }
+
+/** Creates an enterprise owned by owner (a signed-up person); returns its id. */
+export async function createEnterprise(srv, owner, name = '示例科技') {
+  const r = await srv.req('POST', '/api/v1/enterprises', { token: owner.token, body: {
+    creator_name: '张三', name, industry: 'software', size: '11-50', region: 'Shanghai' } });
+  if (r.status !== 201) throw new Error(`cannot create enterprise: ${show(r)}`);
+  return r.json.id;
+}
+
+/**
+ * Makes who (a signed-up person) an active member of eid named name, the way people join: an
+ * administrator (admin) invites, the person accepts.  Returns the reply of the acceptance.
+ */
+export async function addMember(srv, admin, eid, who, name = '王五') {
+  const r = await srv.req('POST', `/api/v1/enterprises/${eid}/members`, { token: admin.token,
+    body: { user_id: who.user.id, name_in_enterprise: name } });
+  if (r.status !== 201) throw new Error(`cannot add member: ${show(r)}`);
+  return r;
+}
