@@ -8,6 +8,7 @@ O(threads,           "threads",           INT, "0",              "event loops (0
 O(tls_cert,          "tls-cert",          STR, "",               "PEM certificate chain; with tls-key, serve HTTPS")
 O(tls_key,           "tls-key",           STR, "",               "PEM private key for tls-cert")
 O(max_body,          "max-body",          INT, "1048576",        "largest request body accepted, in bytes")
+O(max_upload,        "max-upload",        INT, "20971520",       "largest file upload accepted (imports, images), in bytes")
 O(idle_timeout,      "idle-timeout",      INT, "30",             "seconds an idle or slow connection is kept")
 O(access_log,        "access-log",        STR, "",               "access log path, '-' for stdout, 'off' for none (default <data>/logs/access.jsonl)")
 O(node_id,           "node-id",           INT, "0",              "node number in ids (0-1023), unique per server in a cluster")

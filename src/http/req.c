@@ -513,6 +513,19 @@ enum err req_read_body(struct req *r)
 	return r->body ? ERR_OK : read_body(r, H(r));
 }
 
+enum err req_upload(struct req *r, size_t cap, const uint8_t **data, size_t *len)
+{
+	h2o_req_t *h = H(r);
+	if (h->entity.len > cap)
+		return req_fail(r, ERR_BODY_TOO_LARGE, "the file has %zu bytes; at most %zu are accepted",
+				h->entity.len, cap);
+	if (!h->entity.len)
+		return req_fail(r, ERR_EMPTY_UPLOAD, NULL);
+	*data = (const uint8_t *)h->entity.base;
+	*len = h->entity.len;
+	return ERR_OK;
+}
+
 static void peer(struct req *r, h2o_req_t *h)
 {
 	struct sockaddr_storage sa;

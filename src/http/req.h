@@ -92,6 +92,12 @@ enum err req_check_object(struct req *r, json_t *obj, const char *prefix, const 
  * failure (already recorded).
  */
 enum err req_read_body(struct req *r);
+/*
+ * The raw body of an upload (a file, an image): at most cap bytes, else body_too_large.  The
+ * bytes stay valid until the reply; the caller checks what they are by their content, not by
+ * the Content-Type a client claims.  ERR_OK, or the failure (already recorded).
+ */
+enum err req_upload(struct req *r, size_t cap, const uint8_t **data /* OUT */, size_t *len /* OUT */);
 /* A string field of the body or NULL. */
 const char *req_str(struct req *r, const char *name);
 /* A string field of a nested object, or def. */

@@ -273,7 +273,8 @@ int http_serve(const struct config *cfg, const char *db_path, const struct keyri
 	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("atrium"));
 	/* h2o refuses larger bodies itself, without our problem document; let one byte past the cap
 	 * through so the handler says body_too_large, and stop anything far larger at the door. */
-	globalconf.max_request_entity_size = (size_t)cfg->max_body * 4 + 4096;
+	globalconf.max_request_entity_size =
+		((size_t)cfg->max_body * 4 > (size_t)cfg->max_upload ? (size_t)cfg->max_body * 4 : (size_t)cfg->max_upload) + 4096;
 	globalconf.http1.req_timeout = (uint64_t)cfg->idle_timeout * 1000;
 	globalconf.http2.idle_timeout = (uint64_t)cfg->idle_timeout * 1000;
 	globalconf.handshake_timeout = (uint64_t)cfg->idle_timeout * 1000;
