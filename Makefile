@@ -1,7 +1,8 @@
 # Atrium: build, run, test, bench.  `make run` and `make test` install what is missing first.
 
 CC      ?= cc
-PKGS    := libh2o-evloop jansson sqlite3 libsodium libcurl openssl zlib
+# vips: member photos are thumbnailed and re-encoded without their metadata (DESIGN §3).
+PKGS    := libh2o-evloop jansson sqlite3 libsodium libcurl openssl zlib libzip expat vips xlsxwriter
 # h2o's pkg-config file leaves out the flag that selects its own event loop over libuv.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DH2O_USE_LIBUV=0
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -15,7 +16,7 @@ SRCS       := $(sort $(shell find src -name '*.c'))
 LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
 # Migrations run in file-name order across all modules; names are numbered and unique.
 MIGRATIONS := $(shell find src -path '*/migrations/*.sql' | awk -F/ '{print $$NF" "$$0}' | sort | cut -d' ' -f2)
-GEN        := build/gen/migrations.c build/gen/policy.c
+GEN        := build/gen/migrations.c build/gen/policy.c build/gen/pinyin.c
 UNIT_SRCS  := $(sort $(shell find tests/unit -name '*.c' 2>/dev/null))
 
 OBJS      := $(LIB_SRCS:src/%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
@@ -38,6 +39,14 @@ build/gen/migrations.c: $(MIGRATIONS) scripts/embed
 build/gen/policy.c: policy/privacy-policy.txt scripts/embed
 	@mkdir -p $(@D)
 	scripts/embed $@ embedded_policy $<
+
+# Pinyin of Han characters for the address book, from Unicode's data (package unicode-data).
+UNIHAN_READINGS := /usr/share/unicode/Unihan_Readings.txt.bz2
+build/gen/pinyin.c: scripts/gen-pinyin $(UNIHAN_READINGS)
+	@mkdir -p $(@D)
+	scripts/gen-pinyin $@ $(UNIHAN_READINGS)
+$(UNIHAN_READINGS):
+	@echo "$@ is missing: run make deps (it installs unicode-data)" >&2; exit 1
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
@@ -100,6 +109,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	bench/http
 	bench/export
+	bench/address-book
 
 clean:
 	rm -rf build
