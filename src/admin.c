@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "admin.h"
 #include "apps/account/account.h"
+#include "apps/org/org.h"
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/mem.h"
@@ -176,6 +177,7 @@ static int erasure(const struct config *cfg, int argc, char **argv)
 	if (!st)
 		goto out;
 	account_init();
+	org_init();
 	char *export_dir = data_path(cfg, EXPORT_DIR);
 	export_init(export_dir);
 	free(export_dir);

@@ -9,6 +9,10 @@
 #include <unistd.h>
 #include "admin.h"
 #include "apps/account/account.h"
+#include "apps/org/address_book.h"
+#include "apps/org/import.h"
+#include "apps/org/org.h"
+#include "apps/org/photo.h"
 #include "core/config.h"
 #include "core/id.h"
 #include "core/mem.h"
@@ -74,13 +78,20 @@ static int serve(const struct config *cfg)
 	struct requests_clock privacy_clock = { .cfg = cfg };
 	/* Accounts whose cooling-off has ended are erased (PP-38). */
 	struct erasure_env erasure = { 0 };
+	/* People imported from files become pending members (apps/org/import.h). */
+	struct import_env imports = { .cfg = cfg };
 	const struct job jobs[] = {
 		{ "erasure", erasure_job, &erasure },
+		{ "import", import_job, &imports },
 		{ "export", export_job, &exports },
 		{ "privacy-clock", requests_clock_job, &privacy_clock },
 		{ 0 }
 	};
 
+	if (cfg->pending_days < 1 || cfg->pending_days > 365) {
+		fprintf(stderr, "atrium: pending-days must be 1 to 365\n");
+		goto out;
+	}
 	if (cfg->node_id > 1023) {
 		fprintf(stderr, "atrium: node-id must be 0 to 1023\n");
 		goto out;
@@ -109,6 +120,11 @@ static int serve(const struct config *cfg)
 		goto out;
 	}
 	audit_set_key(kr);
+	/* Members written before the address book kept pinyin keys get theirs before anyone searches. */
+	if (member_search_keys_backfill(st) < 0) {
+		fprintf(stderr, "atrium: cannot fill the address book's search keys: %s\n", store_errmsg(st));
+		goto out;
+	}
 	/* A tampered audit chain is said loudly at every start, not found by chance later. */
 	int64_t bad;
 	char why[256];
@@ -119,10 +135,18 @@ static int serve(const struct config *cfg)
 	st = NULL;
 	req_set_authenticator(account_authenticate);
 	account_init();
+	org_init();
 	export_init(export_dir);
 	exports.kr = kr;
 	erasure.kr = kr;
 	erasure.notify = notify;
+	imports.kr = kr;
+	imports.notify = notify;
+	/* libvips starts once, before any loop or job thread, so no request pays for it. */
+	if (photo_init()) {
+		fprintf(stderr, "atrium: libvips (member photos) cannot start\n");
+		goto out;
+	}
 	if (jobs_start(db_path, jobs, err, sizeof(err))) {
 		fprintf(stderr, "atrium: %s\n", err);
 		goto out;

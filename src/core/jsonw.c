@@ -138,6 +138,14 @@ void jsonw_id(struct jsonw *w, const char *k, int64_t id)
 	jsonw_str(w, k, id_format(id, s));
 }
 
+void jsonw_ref(struct jsonw *w, const char *k, int64_t id)
+{
+	if (id)
+		jsonw_id(w, k, id);
+	else
+		jsonw_null(w, k);
+}
+
 void jsonw_time(struct jsonw *w, const char *k, int64_t ms)
 {
 	char s[CLOCK_RFC3339_LEN];

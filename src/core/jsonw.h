@@ -27,6 +27,8 @@ void jsonw_bool(struct jsonw *w, const char *key, int value);
 void jsonw_null(struct jsonw *w, const char *key);
 /* An id as the decimal string the API uses, and a time in milliseconds as RFC 3339. */
 void jsonw_id(struct jsonw *w, const char *key, int64_t id);
+/* An optional id: null for 0 (no id is 0; SQL NULL reads as 0). */
+void jsonw_ref(struct jsonw *w, const char *key, int64_t id);
 void jsonw_time(struct jsonw *w, const char *key, int64_t ms);
 /* Text that is already JSON, as one value. */
 void jsonw_raw(struct jsonw *w, const char *key, const char *json, size_t len);

@@ -342,6 +342,23 @@ void req_json_text(struct req *r, int status, const char *json, size_t len)
 	send_body(r, status, "application/json; charset=utf-8", json, len);
 }
 
+void req_send_bytes(struct req *r, int status, const char *type, const void *data, size_t len)
+{
+	send_body(r, status, type, data, len); /* h2o_send_inline copies the bytes into the request's pool */
+}
+
+void req_page_reply(struct req *r, struct jsonw *w, int64_t next)
+{
+	jsonw_close(w, ']');
+	if (next)
+		jsonw_id(w, "next_cursor", next);
+	else
+		jsonw_null(w, "next_cursor");
+	jsonw_close(w, '}');
+	req_json_text(r, 200, w->buf, w->len);
+	jsonw_release(w);
+}
+
 void req_no_content(struct req *r)
 {
 	send_body(r, 204, NULL, "", 0);

@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "core/jsonw.h"
 #include "crypto/keyring.h"
 #include "notify/notify.h"
 #include "store/store.h"
@@ -116,6 +117,12 @@ const char *req_lang(struct req *r);
  * gave as next_cursor; 0 when absent).  Fails with invalid_value naming the field.
  */
 enum err req_page(struct req *r, int *limit /* OUT */, int64_t *cursor /* OUT */);
+/*
+ * Ends a page of a list in w, written as {"<list>": [ … with the array still open: closes it,
+ * adds next_cursor (next, or null when next is 0: the last page), closes the object, sends it
+ * with 200 and releases w.
+ */
+void req_page_reply(struct req *r, struct jsonw *w, int64_t next);
 /* Adds a response header. */
 void req_set_header(struct req *r, const char *name, const char *value);
 
@@ -123,6 +130,8 @@ void req_set_header(struct req *r, const char *name, const char *value);
 void req_json(struct req *r, int status, json_t *obj);
 /* Sends text that is already JSON (len bytes) as the reply. */
 void req_json_text(struct req *r, int status, const char *json, size_t len);
+/* Sends len bytes (copied) with status and content type: an image, a file made in memory. */
+void req_send_bytes(struct req *r, int status, const char *type, const void *data, size_t len);
 /* Sends an empty reply (204). */
 void req_no_content(struct req *r);
 /*

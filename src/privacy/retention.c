@@ -37,6 +37,12 @@ static int64_t notifications_due(const struct config *cfg, int64_t now)
 	return days_before(now, RETENTION_NOTIFICATION_DAYS);
 }
 
+/* Pending members carry their own deadline (pending-days after they were entered). */
+static int64_t now_due(const struct config *cfg, int64_t now)
+{
+	return now;
+}
+
 static int64_t requests_due(const struct config *cfg, int64_t now)
 {
 	return days_before(now, RETENTION_REQUEST_DAYS);
@@ -68,6 +74,9 @@ static const struct rule {
 	{ "rights_requests", "answered_at", "rights requests closed more than 3 years ago",
 	  "SELECT id FROM rights_requests WHERE id > ? AND status <> 'open' AND answered_at < ? ORDER BY id LIMIT ?",
 	  "DELETE FROM rights_requests WHERE id = ?", requests_due },
+	{ "pending_members", "expires_at", "what enterprises entered about people who did not answer within pending-days",
+	  "SELECT id FROM pending_members WHERE id > ? AND expires_at <= ? ORDER BY id LIMIT ?",
+	  "DELETE FROM pending_members WHERE id = ?", now_due },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 

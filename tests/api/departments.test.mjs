@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertProblem, show, startServer } from './lib/server.mjs';
+import { addMember, assertProblem, show, startServer } from './lib/server.mjs';
 
 const E = '/api/v1/enterprises';
 
@@ -17,8 +17,7 @@ async function setup(t) {
   const eid = res.json.id;
   const join = async (name) => {
     const who = await srv.signUp();
-    const r = await srv.req('POST', `${E}/${eid}/members`, { token: owner.token, body: { user_id: who.user.id, name_in_enterprise: name } });
-    assert.equal(r.status, 201, show(r));
+    await addMember(srv, owner, eid, who, name);
     return who;
   };
   const dept = async (who, name, parent_id) => {

@@ -3,21 +3,16 @@
 // before ready, after expiry, across a stop and a crash; and the audit chain afterwards.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { test } from 'node:test';
-import zlib from 'node:zlib';
-import { ID, RFC3339_MS, assertProblem, assertStatus, device, runAtrium, show, sleep, startServer } from './lib/server.mjs';
+import { assertProblem, assertStatus, device, ID, RFC3339_MS, runAtrium, show, sleep, sql, startServer } from './lib/server.mjs';
+import { unzip } from './lib/zip.mjs';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Runs SQL on the server's database file with the sqlite3 command-line tool; rows as lines. */
-function sql(srv, query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(srv.dataDir, 'atrium.db'), query], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l !== '');
-}
 
 /** GET with the body as bytes (the suite's helper reads text). */
 function getBytes(srv, urlPath, token) {
@@ -35,50 +30,6 @@ function getBytes(srv, urlPath, token) {
     });
     req.on('error', reject);
   });
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** Reads a ZIP as an unzip tool does: from its central directory; checks each CRC and size. */
-function unzip(buf) {
-  let end = -1;
-  for (let i = buf.length - 22; i >= 0 && i >= buf.length - 22 - 65535; i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { end = i; break; }
-  }
-  assert.ok(end >= 0, 'the archive has an end of central directory record');
-  const count = buf.readUInt16LE(end + 10);
-  let p = buf.readUInt32LE(end + 16);
-  const files = new Map();
-  for (let n = 0; n < count; n++) {
-    assert.equal(buf.readUInt32LE(p), 0x02014b50, 'central directory entry');
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const csize = buf.readUInt32LE(p + 20);
-    const usize = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-    assert.equal(buf.readUInt32LE(local), 0x04034b50, `local header of ${name}`);
-    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(data, data + csize);
-    const bytes = method === 8 ? zlib.inflateRawSync(raw) : method === 0 ? raw : assert.fail(`method ${method}`);
-    assert.equal(bytes.length, usize, `size of ${name}`);
-    assert.equal(crc32(bytes), crc, `CRC-32 of ${name}`);
-    files.set(name, bytes);
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return files;
 }
 
 /** Polls the export until it is ready (or fails); returns the last reply and every status seen. */

@@ -3,18 +3,11 @@
 // first; leaving the last enterprise cancels the account, said before it happens.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { test } from 'node:test';
-import { assertProblem, runAtrium, show, sleep, startServer } from './lib/server.mjs';
+import { addMember, assertProblem, createEnterprise, runAtrium, show, sleep, sql, startServer } from './lib/server.mjs';
 
 const E = '/api/v1/enterprises';
 const TABLES = ['members', 'member_profiles', 'member_departments', 'department_heads', 'admin_rights', 'admin_scope_departments'];
-
-function sql(srv, query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(srv.dataDir, 'atrium.db'), query], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l !== '');
-}
 
 /** The person's rows about them in each org table of the enterprise. */
 function rowsOf(srv, eid, uid) {
@@ -39,8 +32,7 @@ async function setup(t, args = []) {
   const eid = await create(owner, '示例科技');
   const other = await create(owner, '另一家');
   const join = async (who, e = eid, name = '王五') => {
-    const r = await srv.req('POST', `${E}/${e}/members`, { token: owner.token, body: { user_id: who.user.id, name_in_enterprise: name } });
-    assert.equal(r.status, 201, show(r));
+    await addMember(srv, owner, e, who, name);
   };
   let r = await srv.req('POST', `${E}/${eid}/departments`, { token: owner.token, body: { name: '研发部' } });
   assert.equal(r.status, 201, show(r));
@@ -185,4 +177,50 @@ test('with a cooling-off period, leaving the last enterprise leaves a pending ca
   assert.equal(c.json.status, 'pending');
   assert.equal(c.json.due_at, res.json.due_at);
   assertProblem(await srv.req('GET', `${E}/${eid}/members`, { token: wang.token }), 404, 'not_found');
+});
+
+test('an owner whose account is erased hands the enterprise on; one left alone is deleted', async (t) => {
+  const srv = await startServer(t, { args: ['--code-resend', '1', '--cooling-off-days', '0'] });
+  const owner = await srv.signUp();
+  const [adm, first, later] = [await srv.signUp(), await srv.signUp(), await srv.signUp()];
+  const eid = await createEnterprise(srv, owner, '示例科技');
+  const solo = await createEnterprise(srv, owner, '一人公司');
+  await addMember(srv, owner, eid, first, '钱七');
+  await addMember(srv, owner, eid, adm, '王五');
+  await addMember(srv, owner, eid, later, '赵六');
+  let res = await srv.req('PUT', `${E}/${eid}/admins/${adm.user.id}`, { token: owner.token, body: { rights: ['apps'], scope: 'all' } });
+  assert.equal(res.status, 200, show(res));
+  res = await srv.req('POST', `${E}/${eid}/external-contacts`, { token: owner.token, body: { name: '客户甲', company: '甲公司' } });
+  assert.equal(res.status, 201, show(res));
+  const card = res.json.id;
+
+  await sleep(1100);
+  const code = await srv.requestCode(owner.phone, 'verify');
+  res = await srv.req('POST', '/api/v1/me/cancellation', { token: owner.token, body: { code } });
+  assert.equal(res.status, 202, show(res));
+  const deadline = Date.now() + 10_000;
+  while (sql(srv, `SELECT count(*) FROM users WHERE id = ${owner.user.id}`)[0] !== '0') {
+    assert.ok(Date.now() < deadline, 'the account is erased within 10 s');
+    await sleep(100);
+  }
+
+  // The administrator, not the longer-standing plain member, owns the enterprise now.
+  res = await srv.req('GET', '/api/v1/me/enterprises', { token: adm.token });
+  assert.deepEqual(res.json.enterprises.map((e) => [e.id, e.role]), [[eid, 'owner']]);
+  res = await srv.req('GET', `${E}/${eid}/admins`, { token: adm.token });
+  assert.deepEqual(res.json.admins.map((a) => [a.user_id, a.role]), [[adm.user.id, 'owner']]);
+  assert.deepEqual(sql(srv, `SELECT owner_id FROM enterprises WHERE id = ${eid}`), [adm.user.id]);
+  assert.deepEqual(sql(srv, `SELECT actor, subject, detail FROM audit_log WHERE action = 'enterprise.transfer' AND object = 'enterprise:${eid}'`),
+    [`0|${adm.user.id}|{"reason":"owner_erased"}`]);
+  // None of the owner's external contacts is lost: they pass to the new owner.
+  res = await srv.req('GET', `${E}/${eid}/external-contacts/${card}`, { token: adm.token });
+  assert.equal(res.status, 200, show(res));
+  assert.equal(res.json.owner_id, adm.user.id);
+  // The enterprise the owner ran alone is gone, with everything in it.
+  assert.deepEqual(sql(srv, `SELECT count(*) FROM enterprises WHERE id = ${solo}`), ['0']);
+  assert.deepEqual(sql(srv, `SELECT count(*) FROM members WHERE enterprise_id = ${solo}`), ['0']);
+  // Nothing of the erased owner is left in any org table.
+  for (const tb of TABLES) assert.deepEqual(sql(srv, `SELECT count(*) FROM ${tb} WHERE user_id = ${owner.user.id}`), ['0'], tb);
+  const out = await runAtrium(['admin', 'audit', 'verify', '--data', srv.dataDir]);
+  assert.equal(out.code, 0, out.stderr);
 });

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertProblem, show, startServer } from './lib/server.mjs';
+import { addMember, assertProblem, show, startServer } from './lib/server.mjs';
 
 const E = '/api/v1/enterprises';
 
@@ -17,7 +17,7 @@ const PROFILE = {
 const EVERYONE = ['gender', 'landline', 'email', 'position', 'title', 'fax', 'work_signature', 'mobile'];
 const DEPARTMENT = ['work_phone', 'office_seat'];
 const ADMINS = ['rank', 'job_number', 'hire_date'];
-const ALWAYS = ['user_id', 'name_in_enterprise', 'role', 'status', 'joined_at', 'departments', 'primary_department', 'view'];
+const ALWAYS = ['user_id', 'name_in_enterprise', 'role', 'status', 'joined_at', 'departments', 'primary_department', 'view', 'custom', 'photo'];
 
 async function setup(t) {
   const srv = await startServer(t);
@@ -28,8 +28,7 @@ async function setup(t) {
   const eid = res.json.id;
   const join = async (name) => {
     const who = await srv.signUp();
-    const r = await srv.req('POST', `${E}/${eid}/members`, { token: owner.token, body: { user_id: who.user.id, name_in_enterprise: name } });
-    assert.equal(r.status, 201, show(r));
+    await addMember(srv, owner, eid, who, name);
     return who;
   };
   const dept = async (name) => {
@@ -155,7 +154,7 @@ test('the enterprise sets the levels: admins-only, hidden, and show_mobile', asy
   assert.equal((await view(zhao)).position, undefined, 'hidden from the same department too');
   // An administrator without the members right: admins fields, but not hidden ones.
   const mate = await srv.signUp();
-  res = await srv.req('POST', `${E}/${eid}/members`, { token: owner.token, body: { user_id: mate.user.id, name_in_enterprise: '周九' } });
+  await addMember(srv, owner, eid, mate, '周九');
   res = await srv.req('PUT', `${E}/${eid}/admins/${mate.user.id}`, { token: owner.token, body: { rights: ['apps'], scope: 'all' } });
   assert.equal(res.status, 200, show(res));
   const adm = await view(mate);
@@ -281,8 +280,8 @@ test('disable shuts a member out of the enterprise; enable lets them back', asyn
 test('an administrator scoped to departments manages only members inside them', async (t) => {
   const { srv, owner, eid, wang, qian, rd, view } = await setup(t);
   const lead = await srv.signUp();
-  let res = await srv.req('POST', `${E}/${eid}/members`, { token: owner.token, body: { user_id: lead.user.id, name_in_enterprise: '吴十' } });
-  assert.equal(res.status, 201, show(res));
+  await addMember(srv, owner, eid, lead, '吴十');
+  let res;
   res = await srv.req('PUT', `${E}/${eid}/admins/${lead.user.id}`, { token: owner.token, body: { rights: ['members'], scope: { departments: [rd] } } });
   assert.equal(res.status, 200, show(res));
   res = await srv.req('PATCH', `${E}/${eid}/members/${wang.user.id}`, { token: lead.token, body: { title: '组长' } });

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apps/org/dept.h"
+#include "apps/org/custom_field.h"
 #include "apps/org/member.h"
+#include "apps/org/photo.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
 
@@ -167,6 +169,10 @@ int member_write(struct req *r, const struct member_viewer *v, int64_t eid, int6
 		if (v->levels[i] <= seen)
 			jsonw_str(w, member_fields[i].name, store_col_text(s, 4 + (int)i));
 	store_reset(s);
+	/* The enterprise's own fields obey the same levels, each its own. */
+	custom_field_write_values(st, eid, uid, seen, w);
+	/* Any member may fetch the photo (…/members/{uid}/photo): say whether there is one. */
+	jsonw_bool(w, "photo", photo_exists(st, eid, uid));
 	if (v->levels[MEMBER_MOBILE] <= seen) {
 		/* PP-26: masked unless the enterprise allows it, or the viewer is its administrator. */
 		char masked[PHONE_E164_LEN];

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apps/account/account.h"
+#include "apps/org/address_book.h"
+#include "apps/org/contact.h"
+#include "apps/org/custom_field.h"
 #include "apps/org/member.h"
 #include "core/clock.h"
 #include "core/jsonw.h"
@@ -82,14 +85,7 @@ static enum err get_members(struct req *r)
 	jsonw_open(&w, "members", '[');
 	for (int i = 0; i < n && i < limit; i++)
 		member_write(r, &v, eid, ids[i], ids[i] == me.user_id, &w);
-	jsonw_close(&w, ']');
-	if (n > limit)
-		jsonw_id(&w, "next_cursor", ids[limit - 1]);
-	else
-		jsonw_null(&w, "next_cursor");
-	jsonw_close(&w, '}');
-	req_json_text(r, 200, w.buf, w.len);
-	jsonw_release(&w);
+	req_page_reply(r, &w, n > limit ? ids[limit - 1] : 0);
 	return ERR_OK;
 }
 
@@ -137,7 +133,7 @@ static enum err patch_member(struct req *r)
 		{ "landline", F_STRING, 0 }, { "email", F_STRING, 0 }, { "position", F_STRING, 0 },
 		{ "rank", F_STRING, 0 }, { "title", F_STRING, 0 }, { "job_number", F_STRING, 0 },
 		{ "office_seat", F_STRING, 0 }, { "fax", F_STRING, 0 }, { "work_signature", F_STRING, 0 },
-		{ "hire_date", F_STRING, 0 }, { 0 }
+		{ "hire_date", F_STRING, 0 }, { "custom", F_OBJECT, 0 }, { 0 }
 	};
 	int64_t eid, uid;
 	struct org_member me, target;
@@ -157,6 +153,12 @@ static enum err patch_member(struct req *r)
 		if (in && (rc = member_check_field(r, &member_fields[i], in, e164, &values[i])))
 			return rc;
 	}
+	/* The enterprise's own fields: every value checked before anything is stored. */
+	json_t *custom = json_object_get(r->body, "custom");
+	if (!json_is_object(custom))
+		custom = NULL;
+	if (custom && (rc = custom_field_check_values(r, eid, custom)))
+		return rc;
 	struct jsonw detail;
 	jsonw_init(&detail);
 	jsonw_open(&detail, NULL, '{');
@@ -168,7 +170,7 @@ static enum err patch_member(struct req *r)
 		store_bind_text(s, 1, name, -1);
 		store_bind_int(s, 2, eid);
 		store_bind_int(s, 3, uid);
-		ok = store_run(s) == STORE_DONE;
+		ok = store_run(s) == STORE_DONE && !member_search_keys_update(st, eid, uid);
 		jsonw_str(&detail, NULL, "name_in_enterprise");
 	}
 	s = store_prepare(st, "INSERT INTO member_profiles (enterprise_id, user_id) VALUES (?, ?)"
@@ -187,6 +189,8 @@ static enum err patch_member(struct req *r)
 		/* Field names only: the values are personal data and the chain outlives them (audit.h). */
 		jsonw_str(&detail, NULL, member_fields[i].name);
 	}
+	if (ok && custom)
+		ok = !custom_field_store_values(st, eid, uid, custom, &detail);
 	jsonw_close(&detail, ']');
 	jsonw_close(&detail, '}');
 	rc = ok ? org_audit(r, "member.profile_update", uid, "enterprise", eid, detail.buf)
@@ -367,6 +371,9 @@ static enum err delete_member_me(struct req *r)
 				"this is your last enterprise: leaving it cancels your account, which is erased after "
 				"the cooling-off period of %d days; repeat with confirm_cancel=true to leave and cancel",
 				(int)r->app->cfg->cooling_off_days);
+	/* The leaver's external contacts go to a colleague first: none is lost. */
+	if ((rc = contact_leave(r, eid, me.user_id, NULL)))
+		return rc;
 	if (org_erase_member(st, eid, me.user_id))
 		return req_fail(r, ERR_INTERNAL, "cannot remove the membership");
 	if ((rc = org_audit(r, "member.leave", me.user_id, "enterprise", eid, last ? "{\"account_cancelled\":true}" : NULL)))
@@ -409,6 +416,9 @@ static enum err delete_member(struct req *r)
 	if (uid == me.user_id)
 		return req_fail(r, ERR_FORBIDDEN, "to leave the enterprise yourself use DELETE /api/v1/enterprises/{eid}/members/me");
 	if ((rc = require_member_scope(r, &me, uid)))
+		return rc;
+	/* The member's external contacts go to handover_to, or by default to their head or the owner. */
+	if ((rc = contact_leave(r, eid, uid, req_query(r, "handover_to"))))
 		return rc;
 	if (org_erase_member(r->app->st, eid, uid))
 		return req_fail(r, ERR_INTERNAL, "cannot remove the member");

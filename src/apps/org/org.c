@@ -1,6 +1,10 @@
 /* Roles and rights in an enterprise: the names of the rights and who holds which. */
 #include <string.h>
+#include "apps/org/contact.h"
 #include "apps/org/org.h"
+#include "core/clock.h"
+#include "privacy/audit.h"
+#include "privacy/erasure.h"
 #include "core/banned.h"
 
 static const struct {
@@ -85,7 +89,7 @@ int org_allows(const struct org_member *m, enum org_right right)
  */
 const char *const org_member_tables[] = {
 	"admin_scope_departments", "admin_rights", "department_heads", "member_departments",
-	"member_profiles", "members", NULL,
+	"member_custom_values", "member_photos", "member_profiles", "members", "pending_members", NULL,
 };
 
 int org_erase_member(struct store *st, int64_t eid, int64_t uid)
@@ -96,8 +100,12 @@ int org_erase_member(struct store *st, int64_t eid, int64_t uid)
 		"DELETE FROM admin_rights WHERE enterprise_id = ? AND user_id = ?",
 		"DELETE FROM department_heads WHERE enterprise_id = ? AND user_id = ?",
 		"DELETE FROM member_departments WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM member_custom_values WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM member_photos WHERE enterprise_id = ? AND user_id = ?",
 		"DELETE FROM member_profiles WHERE enterprise_id = ? AND user_id = ?",
 		"DELETE FROM members WHERE enterprise_id = ? AND user_id = ?",
+		/* a request to join awaiting approval, should one be left */
+		"DELETE FROM pending_members WHERE enterprise_id = ? AND user_id = ?",
 	};
 	_Static_assert(sizeof(sql) / sizeof(sql[0]) == sizeof(org_member_tables) / sizeof(org_member_tables[0]) - 1,
 		       "one statement per member table");
@@ -111,4 +119,90 @@ int org_erase_member(struct store *st, int64_t eid, int64_t uid)
 			return -1;
 	}
 	return 0;
+}
+
+int org_make_owner(struct store *st, int64_t eid, int64_t uid)
+{
+	struct store_stmt *s = store_prepare(st, "DELETE FROM admin_rights WHERE enterprise_id = ? AND user_id = ?");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, uid);
+	if (store_run(s) != STORE_DONE)
+		return -1;
+	s = store_prepare(st, "UPDATE members SET role = 'owner' WHERE enterprise_id = ? AND user_id = ?");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, uid);
+	if (store_run(s) != STORE_DONE || store_changes(st) != 1)
+		return -1;
+	s = store_prepare(st, "UPDATE enterprises SET owner_id = ?, updated_at = ? WHERE id = ?");
+	store_bind_int(s, 1, uid);
+	store_bind_int(s, 2, clock_now_ms());
+	store_bind_int(s, 3, eid);
+	return store_run(s) == STORE_DONE ? 0 : -1;
+}
+
+/*
+ * Who takes over eid from an owner whose account is erased: the longest-serving active
+ * administrator, else the longest-serving active member.  The user id, 0 for nobody, -1.
+ */
+static int64_t successor(struct store *st, int64_t eid, int64_t owner)
+{
+	struct store_stmt *s = store_prepare(st,
+		"SELECT user_id FROM members WHERE enterprise_id = ? AND user_id <> ? AND status = 'active'"
+		" ORDER BY role = 'admin' DESC, joined_at, user_id LIMIT 1");
+	if (!s)
+		return -1;
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, owner);
+	enum store_rc rc = store_step(s);
+	int64_t uid = rc == STORE_ROW ? store_col_int(s, 0) : rc == STORE_DONE ? 0 : -1;
+	store_reset(s);
+	return uid;
+}
+
+/* The owner's enterprise eid passes on, or goes when nobody is left.  0 or -1. */
+static int pass_on(struct store *st, int64_t eid, int64_t owner)
+{
+	char object[AUDIT_OBJECT_LEN];
+	int64_t next = successor(st, eid, owner);
+	if (next < 0)
+		return -1;
+	audit_object("enterprise", eid, object);
+	if (next)
+		return org_make_owner(st, eid, next) ||
+		       audit_append(st, 0, "enterprise.transfer", next, object, "{\"reason\":\"owner_erased\"}");
+	struct store_stmt *s = store_prepare(st, "DELETE FROM enterprises WHERE id = ?");
+	store_bind_int(s, 1, eid);
+	return store_run(s) != STORE_DONE ||
+	       audit_append(st, 0, "enterprise.delete", 0, object, "{\"reason\":\"owner_erased\",\"members_left\":0}");
+}
+
+/* The erasure hook: every membership of the person ends as leaving would (org_init). */
+static int erase_memberships(struct erasure_ctx *ctx)
+{
+	int64_t eids[256];
+	int owner[256], n = 0;
+	struct store_stmt *s = store_prepare(ctx->st, "SELECT enterprise_id, role = 'owner' FROM members WHERE user_id = ?"
+						      " ORDER BY enterprise_id LIMIT 256");
+	store_bind_int(s, 1, ctx->user);
+	while (n < 256 && store_step(s) == STORE_ROW) {
+		eids[n] = store_col_int(s, 0);
+		owner[n++] = (int)store_col_int(s, 1);
+	}
+	store_reset(s);
+	for (int i = 0; i < n; i++) {
+		if (owner[i] && pass_on(ctx->st, eids[i], ctx->user))
+			return -1;
+		if (org_member_get(ctx->st, eids[i], ctx->user, &(struct org_member){ 0 }) == 0)
+			continue; /* the enterprise went with its last member */
+		int64_t heir = contact_heir(ctx->st, eids[i], ctx->user);
+		if (heir < 0 || (heir > 0 && heir != ctx->user && contact_handover(ctx->st, eids[i], ctx->user, heir) < 0) ||
+		    org_erase_member(ctx->st, eids[i], ctx->user))
+			return -1;
+	}
+	return 0;
+}
+
+void org_init(void)
+{
+	erasure_add_hook(erase_memberships);
 }

@@ -78,6 +78,21 @@ enum err org_require_body(struct req *r, enum org_right right, const struct fiel
 			  struct org_member *me);
 
 /*
+ * Makes the member uid the owner of eid: its administrator rights go (the owner holds them all)
+ * and enterprises.owner_id names it.  The former owner's membership is the caller's to change.
+ * Inside the caller's transaction; 0 or -1.
+ */
+int org_make_owner(struct store *st, int64_t eid, int64_t uid);
+
+/*
+ * Registers the module's part of erasing an account (privacy/erasure.h): in every enterprise the
+ * person belonged to, their external contacts pass to a colleague and their rows go as leaving
+ * would; an enterprise they owned passes to its longest-serving administrator, else its
+ * longest-serving active member, and one with nobody else left is deleted with all it held.
+ */
+void org_init(void);
+
+/*
  * Leaving (PP-37): the tables that hold rows about a member of one enterprise, NULL-terminated,
  * and the erasure of uid's rows in them for eid alone, as the data map says (every column
  * ERASE_DELETE_ROW).  Runs inside the caller's transaction.  0 or -1.

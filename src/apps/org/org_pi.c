@@ -13,7 +13,11 @@
 #define PLACE "know where in the enterprise's structure each member works, and who heads each department (PP-09)"
 #define DEPT_MEMBER_KEEP "while the person sits in the department; deleted when they leave it, leave the enterprise or their account is erased"
 #define PROFILE "hold the member's profile the enterprise keeps for its address book and work (PP-09)"
+#define SEARCH "find colleagues in the enterprise's address book by the pinyin of their names (PP-09)"
 #define SHOW "decide who in the enterprise sees which profile field (PP-20, PP-26)"
+#define CUSTOM "let the enterprise define profile fields of its own (PP-09)"
+#define PHOTO "show colleagues the member's photo in the enterprise (PP-09)"
+#define VALUE_KEEP "while the person is a member and the field exists; deleted with the field, when they leave or when their account is erased"
 #define ADMIN_KEEP "while the person is an administrator; deleted on demotion, leaving or erasure"
 
 const struct pi_column org_pi[] = {
@@ -37,6 +41,10 @@ const struct pi_column org_pi[] = {
 	{ "members", "role", PI_ENTERPRISE, "user_id", ROLES, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
 	{ "members", "status", PI_ENTERPRISE, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
 	{ "members", "joined_at", PI_LOG, "user_id", MEMBER, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	/* The name's pinyin, for the address book's search: derived from name_in_enterprise and
+	 * remade at every write of it, so an export shows the name itself, not these keys. */
+	{ "members", "name_pinyin", PI_IDENTITY, "user_id", SEARCH, "contract", MEMBER_KEEP, ERASE_DELETE_ROW, EXPORT_OMIT },
+	{ "members", "name_initials", PI_IDENTITY, "user_id", SEARCH, "contract", MEMBER_KEEP, ERASE_DELETE_ROW, EXPORT_OMIT },
 	{ "departments", "id", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
 	{ "departments", "enterprise_id", PI_NONE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
 	{ "departments", "name", PI_ENTERPRISE, NULL, "the enterprise's structure", "contract", "while the department exists", ERASE_DELETE_ROW },
@@ -74,6 +82,28 @@ const struct pi_column org_pi[] = {
 	{ "field_visibility", "field", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
 	{ "field_visibility", "level", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
 	{ "enterprises", "show_mobile", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	/* The enterprise's own profile fields: its definitions, nobody's data. */
+	{ "custom_fields", "id", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "enterprise_id", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "name_zh", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "name_en", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "kind", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "options", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "level", PI_NONE, NULL, SHOW, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "sort", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "created_at", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	{ "custom_fields", "updated_at", PI_NONE, NULL, CUSTOM, "contract", ENT_KEEP, ERASE_DELETE_ROW },
+	/* A member's values of them: whatever the enterprise chose to ask, so enterprise-controlled. */
+	{ "member_custom_values", "enterprise_id", PI_NONE, "user_id", PROFILE, "contract", VALUE_KEEP, ERASE_DELETE_ROW },
+	{ "member_custom_values", "user_id", PI_IDENTITY, "user_id", PROFILE, "contract", VALUE_KEEP, ERASE_DELETE_ROW },
+	{ "member_custom_values", "field_id", PI_NONE, "user_id", PROFILE, "contract", VALUE_KEEP, ERASE_DELETE_ROW },
+	{ "member_custom_values", "value", PI_ENTERPRISE, "user_id", PROFILE, "contract", VALUE_KEEP, ERASE_DELETE_ROW },
+	/* The photo (PP-09): a re-encoded thumbnail, exported as it is stored (base64 in data.json). */
+	{ "member_photos", "enterprise_id", PI_NONE, "user_id", PHOTO, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_photos", "user_id", PI_IDENTITY, "user_id", PHOTO, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_photos", "mime", PI_NONE, "user_id", PHOTO, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_photos", "bytes", PI_IDENTITY, "user_id", PHOTO, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
+	{ "member_photos", "updated_at", PI_LOG, "user_id", PHOTO, "contract", MEMBER_KEEP, ERASE_DELETE_ROW },
 	{ 0 }
 };
 
@@ -105,6 +135,17 @@ const struct pi_dataset org_sets[] = {
 	  "企业为通讯录和工作保存的您的资料：性别、工作电话、座机、邮箱、职位、职级、职称、工号、工位、传真、工作签名、入职日期（由企业决定，谁能看到哪一项也由企业设置）",
 	  "the profile an enterprise keeps about you for its address book and work: gender, work phone, landline, e-mail, position, rank, title, job number, office seat, fax, work signature, hire date (the enterprise decides, and sets who sees each field)",
 	  "成员身份存续期间；离开企业或注销账号时删除", "while you are a member; deleted when you leave or your account is erased" },
+	{ "custom_fields", NULL, CONTROLLER_ENTERPRISE, 0, "企业自定义资料字段", "custom profile fields",
+	  "企业为成员资料自行增加的字段：名称、类型、选项、可见范围和顺序", "the profile fields an enterprise adds of its own: name, kind, choices, who sees them and their order",
+	  "企业存续期间，或企业删除该字段为止", "while the enterprise exists, or until it deletes the field" },
+	{ "member_custom_values", "user_id", CONTROLLER_ENTERPRISE, 1, "企业自定义资料", "custom profile values",
+	  "企业在自定义字段中保存的您的资料（由企业决定，谁能看到也由企业按字段设置）",
+	  "what an enterprise keeps about you in the profile fields it defined (the enterprise decides, and sets who sees each field)",
+	  "成员身份存续期间；企业删除字段、您离开企业或注销账号时删除", "while you are a member; deleted when the enterprise deletes the field, when you leave or your account is erased" },
+	{ "member_photos", "user_id", CONTROLLER_ENTERPRISE, 1, "成员照片", "member photo",
+	  "企业通讯录中显示的您的照片：上传后只保存重新编码的方形缩略图，不保留任何 EXIF、位置等元数据",
+	  "your photo in the enterprise's address book: only a re-encoded square thumbnail is kept, without any EXIF, location or other metadata of the upload",
+	  "成员身份存续期间；删除照片、离开企业或注销账号时删除", "while you are a member; deleted when the photo is removed, when you leave or your account is erased" },
 	{ "field_visibility", NULL, CONTROLLER_ENTERPRISE, 0, "资料字段可见范围", "profile field visibility",
 	  "企业设置的每个资料字段对谁可见", "who in the enterprise sees each profile field, as the enterprise sets it",
 	  "企业存续期间", "while the enterprise exists" },

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "apps/org/address_book.h"
 #include "apps/org/org.h"
 #include "core/clock.h"
 #include "core/jsonw.h"
@@ -214,7 +215,7 @@ static enum err post_enterprise(struct req *r)
 	store_bind_int(s, 2, r->user_id);
 	store_bind_text(s, 3, req_str(r, "creator_name"), -1);
 	store_bind_int(s, 4, now);
-	if (store_run(s) != STORE_DONE)
+	if (store_run(s) != STORE_DONE || member_search_keys_update(st, eid, r->user_id))
 		return req_fail(r, ERR_INTERNAL, "cannot store the owner");
 	if ((rc = audit(r, "enterprise.create", r->user_id, eid, NULL)) || (rc = org_commit(r)))
 		return rc;
@@ -592,77 +593,12 @@ static enum err post_transfer(struct req *r)
 		req_extra(r, "field", json_string("to_user_id"));
 		return req_fail(r, ERR_ROLE_CONFLICT, "you already own this enterprise");
 	}
-	struct store_stmt *s = store_prepare(st, "DELETE FROM admin_rights WHERE enterprise_id = ? AND user_id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, target.user_id);
-	if (store_run(s) != STORE_DONE)
-		return req_fail(r, ERR_INTERNAL, "cannot transfer the enterprise");
-	s = store_prepare(st, "UPDATE members SET role = 'owner' WHERE enterprise_id = ? AND user_id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, target.user_id);
-	if (store_run(s) != STORE_DONE || admin_store(st, eid, me.user_id, ORG_RIGHTS_ALL, 1, NULL, 0))
-		return req_fail(r, ERR_INTERNAL, "cannot transfer the enterprise");
-	s = store_prepare(st, "UPDATE enterprises SET owner_id = ?, updated_at = ? WHERE id = ?");
-	store_bind_int(s, 1, target.user_id);
-	store_bind_int(s, 2, clock_now_ms());
-	store_bind_int(s, 3, eid);
-	if (store_run(s) != STORE_DONE)
+	/* The old owner stays as an administrator holding every right, of scope "all". */
+	if (org_make_owner(st, eid, target.user_id) || admin_store(st, eid, me.user_id, ORG_RIGHTS_ALL, 1, NULL, 0))
 		return req_fail(r, ERR_INTERNAL, "cannot transfer the enterprise");
 	if ((rc = audit(r, "enterprise.transfer", target.user_id, eid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	return reply_enterprise(r, 200, eid, ORG_ROLE_ADMIN);
-}
-
-/*
- * Adds an existing account as a member, by its id.  A stopgap so there are members to appoint
- * before invitations exist: invitations and the person's own acceptance (PP-04, PP-11) replace
- * it in the next part of issue 4.
- */
-static enum err post_member(struct req *r)
-{
-	static const struct field spec[] = { { "user_id", F_STRING, 1 }, { "name_in_enterprise", F_STRING, 1 }, { 0 } };
-	int64_t eid, uid, now = clock_now_ms();
-	struct store *st = r->app->st;
-	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_MEMBERS, spec, &eid, NULL)) ||
-	    (rc = org_check_text(r, "name_in_enterprise", req_str(r, "name_in_enterprise"), 64, 0)))
-		return rc;
-	struct store_stmt *s = store_prepare(st, "SELECT 1 FROM users WHERE id = ?");
-	int exists = !id_parse(req_str(r, "user_id"), &uid);
-	if (exists) {
-		store_bind_int(s, 1, uid);
-		exists = store_step(s) == STORE_ROW;
-		store_reset(s);
-	}
-	if (!exists) {
-		req_extra(r, "field", json_string("user_id"));
-		return req_fail(r, ERR_USER_NOT_FOUND, "no account '%.24s'", req_str(r, "user_id"));
-	}
-	s = store_prepare(st,
-		"INSERT INTO members (enterprise_id, user_id, name_in_enterprise, role, status, joined_at)"
-		" VALUES (?, ?, ?, 'member', 'active', ?) ON CONFLICT (enterprise_id, user_id) DO NOTHING");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	store_bind_text(s, 3, req_str(r, "name_in_enterprise"), -1);
-	store_bind_int(s, 4, now);
-	if (store_run(s) != STORE_DONE)
-		return req_fail(r, ERR_INTERNAL, "cannot add the member");
-	if (store_changes(st) != 1)
-		return req_fail(r, ERR_ALREADY_MEMBER, NULL);
-	if ((rc = audit(r, "enterprise.member_add", uid, eid, NULL)) || (rc = org_commit(r)))
-		return rc;
-	struct jsonw w;
-	jsonw_init(&w);
-	jsonw_open(&w, NULL, '{');
-	jsonw_id(&w, "user_id", uid);
-	jsonw_str(&w, "name_in_enterprise", req_str(r, "name_in_enterprise"));
-	jsonw_str(&w, "role", "member");
-	jsonw_str(&w, "status", "active");
-	jsonw_time(&w, "joined_at", now);
-	jsonw_close(&w, '}');
-	req_json_text(r, 201, w.buf, w.len);
-	jsonw_release(&w);
-	return ERR_OK;
 }
 
 /* Routes under /enterprises/{eid} take their body themselves, after the rights check. */
@@ -675,6 +611,5 @@ const struct route org_routes[] = {
 	{ "PUT", "/api/v1/enterprises/{eid}/admins/{uid}", put_admin, ROUTE_AUTH },
 	{ "DELETE", "/api/v1/enterprises/{eid}/admins/{uid}", delete_admin, ROUTE_AUTH },
 	{ "POST", "/api/v1/enterprises/{eid}/transfer", post_transfer, ROUTE_AUTH },
-	{ "POST", "/api/v1/enterprises/{eid}/members", post_member, ROUTE_AUTH },
 	{ 0 }
 };

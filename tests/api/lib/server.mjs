@@ -2,7 +2,7 @@
 // Only node built-ins; every test file starts its own server(s) and removes their folders.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -83,7 +83,7 @@ export function runAtrium(args, { env = {}, timeout = 30_000 } = {}) {
  * application/json; string/Buffer → sent as is, with no Content-Type unless given.
  * An https:// base is reached over TLS (HTTP/1.1) without checking the certificate: the
  * tests' certificates are throwaway self-signed ones.
- * Returns {status, headers (lowercase names), json, text, method, path, httpVersion}.
+ * Returns {status, headers (lowercase names), json, text, raw (the body's bytes), method, path, httpVersion}.
  */
 export function httpRequest(base, method, urlPath, { body, token, cookie, headers = {}, timeout = 15_000 } = {}) {
   const url = new URL(urlPath, base);
@@ -108,12 +108,13 @@ export function httpRequest(base, method, urlPath, { body, token, cookie, header
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString('utf8');
         let json = null;
         if (text.length > 0 && /json/.test(res.headers['content-type'] || '')) {
           try { json = JSON.parse(text); } catch { json = undefined; }
         }
-        resolve({ status: res.statusCode, headers: res.headers, json, text, method, path: urlPath, httpVersion: res.httpVersion });
+        resolve({ status: res.statusCode, headers: res.headers, json, text, raw, method, path: urlPath, httpVersion: res.httpVersion });
       });
       res.on('error', reject);
     });
@@ -438,11 +439,20 @@ export async function createEnterprise(srv, owner, name = '示例科技') {
 
 /**
  * Makes who (a signed-up person) an active member of eid named name, the way people join: an
- * administrator (admin) invites, the person accepts.  Returns the reply of the acceptance.
+ * administrator (admin) invites their mobile number, the person accepts.  Returns the reply of
+ * the acceptance (the new member as they see themself).
  */
-export async function addMember(srv, admin, eid, who, name = '王五') {
-  const r = await srv.req('POST', `/api/v1/enterprises/${eid}/members`, { token: admin.token,
-    body: { user_id: who.user.id, name_in_enterprise: name } });
-  if (r.status !== 201) throw new Error(`cannot add member: ${show(r)}`);
+export async function addMember(srv, admin, eid, who, name = '王五', extra = {}) {
+  const inv = await srv.req('POST', `/api/v1/enterprises/${eid}/pending-members`, { token: admin.token,
+    body: { name, mobile: who.phone, notify: false, ...extra } });
+  if (inv.status !== 201) throw new Error(`cannot invite member: ${show(inv)}`);
+  const r = await srv.req('POST', `/api/v1/me/invitations/${inv.json.id}/accept`, { token: who.token, body: {} });
+  if (r.status !== 201) throw new Error(`cannot accept invitation: ${show(r)}`);
   return r;
+}
+
+/** Runs query on the server's database with the sqlite3 shell; the lines it prints. */
+export function sql(srv, query) {
+  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(srv.dataDir, 'atrium.db'), query], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l !== '');
 }

@@ -10,29 +10,7 @@
 #include "privacy/datamap.h"
 #include "store/store.h"
 
-static int setup(void **state)
-{
-	char err[256];
-	struct store *st = store_open(":memory:", err, sizeof(err));
-	if (!st || store_migrate(st, err, sizeof(err))) {
-		fprintf(stderr, "store: %s\n", err);
-		store_close(st);
-		return -1;
-	}
-	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
-static void run(struct store *st, const char *sql)
-{
-	assert_int_equal(store_run(store_prepare(st, sql)), STORE_DONE);
-}
+#include "../lib/db.h"
 
 static void test_org__right_names_round_trip(void **state)
 {
@@ -171,7 +149,7 @@ static void test_org__member_tables_follow_the_data_map(void **state)
 		n++;
 	}
 	store_reset(s);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 9);
 }
 
 /* store_prepare caches by the literal's address: one literal per table. */
@@ -181,6 +159,7 @@ static int64_t count(struct store *st, const char *table, int64_t eid, int64_t u
 	static const struct { const char *table, *sql; } q[] = {
 		Q("admin_scope_departments"), Q("admin_rights"), Q("department_heads"),
 		Q("member_departments"), Q("member_profiles"), Q("members"),
+		Q("member_custom_values"), Q("member_photos"), Q("pending_members"),
 	};
 #undef Q
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
@@ -210,13 +189,23 @@ static void test_org__erase_member_is_per_enterprise(void **state)
 	run(st, "INSERT INTO member_departments (enterprise_id, user_id, department_id, is_primary)"
 		" VALUES (10, 2, 100, 1), (20, 2, 200, 1), (10, 3, 100, 1)");
 	run(st, "INSERT INTO member_profiles (enterprise_id, user_id) VALUES (10, 2), (20, 2), (10, 3)");
+	run(st, "INSERT INTO custom_fields (id, enterprise_id, name_zh, kind, created_at, updated_at)"
+		" VALUES (1000, 10, 'f', 'text', 0, 0), (2000, 20, 'f', 'text', 0, 0)");
+	run(st, "INSERT INTO member_custom_values (enterprise_id, user_id, field_id, value)"
+		" VALUES (10, 2, 1000, 'v'), (20, 2, 2000, 'v'), (10, 3, 1000, 'v')");
+	run(st, "INSERT INTO member_photos (enterprise_id, user_id, mime, bytes, updated_at)"
+		" VALUES (10, 2, 'image/jpeg', x'ffd8', 0), (20, 2, 'image/jpeg', x'ffd8', 0), (10, 3, 'image/jpeg', x'ffd8', 0)");
+	run(st, "INSERT INTO pending_members (id, enterprise_id, source, status, user_id, name, created_by, created_at,"
+		" expires_at) VALUES (900, 10, 'link', 'awaiting_approval', 2, 'b', 2, 0, 1),"
+		" (901, 20, 'link', 'awaiting_approval', 2, 'b', 2, 0, 1), (902, 10, 'link', 'awaiting_approval', 3, 'c', 3, 0, 1)");
 	for (const char *const *t = org_member_tables; *t; t++)
 		assert_true(count(st, *t, 10, 2) == 1);
 	assert_int_equal(org_erase_member(st, 10, 2), 0);
 	for (const char *const *t = org_member_tables; *t; t++)
 		assert_true(count(st, *t, 10, 2) == 0);
-	static const char *const kept[] = { "department_heads", "member_departments", "member_profiles", "members" };
-	for (size_t i = 0; i < 4; i++) {
+	static const char *const kept[] = { "department_heads", "member_departments", "member_profiles", "members",
+					    "member_custom_values", "member_photos", "pending_members" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
 		assert_true(count(st, kept[i], 20, 2) == 1); /* the other enterprise's */
 		assert_true(count(st, kept[i], 10, 3) == 1); /* a colleague's */
 	}

@@ -42,6 +42,8 @@ static void test_jsonw__nesting_commas_and_types(void **state)
 	jsonw_init(&w);
 	jsonw_open(&w, NULL, '{');
 	jsonw_id(&w, "id", 385259040940228608LL);
+	jsonw_ref(&w, "ref", 7);
+	jsonw_ref(&w, "no_ref", 0);
 	jsonw_int(&w, "n", -42);
 	jsonw_bool(&w, "yes", 1);
 	jsonw_bool(&w, "no", 0);
@@ -58,6 +60,8 @@ static void test_jsonw__nesting_commas_and_types(void **state)
 	jsonw_close(&w, '}');
 	json_t *v = parse(&w);
 	assert_string_equal(json_string_value(json_object_get(v, "id")), "385259040940228608");
+	assert_string_equal(json_string_value(json_object_get(v, "ref")), "7");
+	assert_true(json_is_null(json_object_get(v, "no_ref")));
 	assert_int_equal(json_integer_value(json_object_get(v, "n")), -42);
 	assert_true(json_is_true(json_object_get(v, "yes")));
 	assert_true(json_is_false(json_object_get(v, "no")));
