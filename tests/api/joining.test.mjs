@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertProblem, createEnterprise, ID, nextPhone, runAtrium, show, sql, startServer } from './lib/server.mjs';
+import { addMember, assertProblem, createEnterprise, ID, nextPhone, runAtrium, show, sql, startServer } from './lib/server.mjs';
 
 const E = '/api/v1/enterprises';
 
@@ -243,4 +243,38 @@ test('a link needing approval holds the request until an administrator approves 
   // Approving is for requests: an invitation by mobile waits for the person, not the administrator.
   const p = await invite(srv, owner, eid, nextPhone());
   assertProblem(await srv.req('POST', `${E}/${eid}/pending-members/${p.id}/approve`, { token: owner.token }), 404, 'pending_not_found');
+});
+
+test('records name the administrator who made them; once gone, by a pseudonym only', async (t) => {
+  const { srv, owner, eid } = await setup(t);
+  const adm = await srv.signUp();
+  await addMember(srv, owner, eid, adm, '孙经理');
+  let res = await srv.req('PUT', `${E}/${eid}/admins/${adm.user.id}`, { token: owner.token, body: { rights: ['members'], scope: 'all' } });
+  assert.equal(res.status, 200, show(res));
+  const phone = nextPhone();
+  const p = await invite(srv, adm, eid, phone);
+  assert.deepEqual(p.created_by, { user_id: adm.user.id, name: '孙经理' });
+  res = await srv.req('POST', `${E}/${eid}/invitations`, { token: adm.token, body: {} });
+  assert.deepEqual(res.json.created_by, { user_id: adm.user.id, name: '孙经理' });
+  const invitee = await srv.signUp({ phone });
+  assert.deepEqual((await mine(srv, invitee))[0].invited_by, { user_id: adm.user.id, name: '孙经理' });
+
+  // The administrator is removed: the records stay, naming a pseudonym, not the person.
+  res = await srv.req('DELETE', `${E}/${eid}/members/${adm.user.id}`, { token: owner.token });
+  assert.equal(res.status, 204, show(res));
+  const pending = (await srv.req('GET', `${E}/${eid}/pending-members`, { token: owner.token })).json.pending_members[0];
+  const link = (await srv.req('GET', `${E}/${eid}/invitations`, { token: owner.token })).json.invitations[0];
+  assert.match(pending.created_by.name, /^离职成员 [0-9A-F]{6}$/);
+  assert.equal(pending.created_by.former, true);
+  assert.equal(pending.created_by.user_id, undefined, 'no id either');
+  assert.deepEqual(link.created_by, pending.created_by, 'one pseudonym for one person in one enterprise');
+  assert.ok(!JSON.stringify([pending, link]).includes('孙经理'));
+  // In another enterprise the same person would get an unrelated pseudonym.
+  const other = await createEnterprise(srv, owner, '另一家');
+  await addMember(srv, owner, other, adm, '孙经理');
+  res = await srv.req('PUT', `${E}/${other}/admins/${adm.user.id}`, { token: owner.token, body: { rights: ['members'], scope: 'all' } });
+  res = await srv.req('POST', `${E}/${other}/invitations`, { token: adm.token, body: {} });
+  await srv.req('DELETE', `${E}/${other}/members/${adm.user.id}`, { token: owner.token });
+  const there = (await srv.req('GET', `${E}/${other}/invitations`, { token: owner.token })).json.invitations[0];
+  assert.notEqual(there.created_by.name, link.created_by.name);
 });

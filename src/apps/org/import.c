@@ -59,7 +59,7 @@ static enum err find_import(struct req *r, int64_t eid, int64_t *id)
 static enum err reply_import(struct req *r, int status, int64_t eid, int64_t id)
 {
 	struct store_stmt *s = store_prepare(r->app->st,
-		"SELECT status, rows_total, rows_done, imported, errors, created_at, finished_at FROM imports"
+		"SELECT status, rows_total, rows_done, imported, errors, created_at, finished_at, created_by FROM imports"
 		" WHERE enterprise_id = ? AND id = ?");
 	store_bind_int(s, 1, eid);
 	store_bind_int(s, 2, id);
@@ -84,6 +84,7 @@ static enum err reply_import(struct req *r, int status, int64_t eid, int64_t id)
 		jsonw_null(&w, "finished_at");
 	else
 		jsonw_time(&w, "finished_at", store_col_int(s, 6));
+	org_write_person(r->app->st, r->app->kr, eid, store_col_int(s, 7), "created_by", &w);
 	jsonw_close(&w, '}');
 	store_reset(s);
 	req_json_text(r, status, w.buf, w.len);

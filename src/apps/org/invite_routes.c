@@ -69,7 +69,7 @@ static enum err body_department(struct req *r, const struct org_member *me, int6
 
 #define PENDING_COLS                                                                                 \
 	"p.id, p.enterprise_id, p.source, p.status, p.user_id, p.phone_sealed, p.name, p.department_id," \
-	" p.title, p.job_number, p.email, p.created_at, p.expires_at, p.invitation_id, p.import_id"
+	" p.title, p.job_number, p.email, p.created_at, p.expires_at, p.invitation_id, p.import_id, p.created_by"
 
 /* Writes the pending row s is on (PENDING_COLS); the phone opened with the row's own key. */
 static void pending_write(struct req *r, struct store_stmt *s, struct jsonw *w)
@@ -92,6 +92,7 @@ static void pending_write(struct req *r, struct store_stmt *s, struct jsonw *w)
 	jsonw_str(w, "email", store_col_text(s, 10));
 	jsonw_time(w, "created_at", store_col_int(s, 11));
 	jsonw_time(w, "expires_at", store_col_int(s, 12));
+	org_write_person(r->app->st, r->app->kr, store_col_int(s, 1), store_col_int(s, 15), "created_by", w);
 	if (!store_col_is_null(s, 13))
 		jsonw_id(w, "invitation_id", store_col_int(s, 13));
 	if (!store_col_is_null(s, 14))
@@ -360,10 +361,12 @@ static void invitation_write(struct req *r, struct store_stmt *s, struct jsonw *
 			    : !store_col_is_null(s, 3) && store_col_int(s, 4) >= store_col_int(s, 3) ? "used_up"
 												      : "active";
 	jsonw_str(w, "state", state);
+	org_write_person(r->app->st, r->app->kr, store_col_int(s, 8), store_col_int(s, 9), "created_by", w);
 	jsonw_close(w, '}');
 }
 
-#define INVITATION_COLS "id, department_id, needs_approval, max_uses, uses, expires_at, created_at, revoked_at"
+#define INVITATION_COLS \
+	"id, department_id, needs_approval, max_uses, uses, expires_at, created_at, revoked_at, enterprise_id, created_by"
 
 /*
  * A link (and the QR code that carries it) anyone may use to ask to join: expires_in_days (1 to
@@ -668,7 +671,7 @@ static enum err get_my_invitations(struct req *r)
 		jsonw_id(&w, "id", pid);
 		jsonw_open(&w, "enterprise", '{');
 		jsonw_id(&w, "id", store_col_int(s, 1));
-		jsonw_str(&w, "name", store_col_text(s, 15));
+		jsonw_str(&w, "name", store_col_text(s, 16));
 		jsonw_close(&w, '}');
 		jsonw_str(&w, "source", store_col_text(s, 2));
 		jsonw_str(&w, "status", store_col_text(s, 3));
@@ -676,14 +679,16 @@ static enum err get_my_invitations(struct req *r)
 		jsonw_str(&w, "name", store_col_text(s, 6));
 		if (phone)
 			jsonw_str(&w, "mobile", phone);
-		if (!store_col_is_null(s, 16))
-			jsonw_str(&w, "department", store_col_text(s, 16));
+		if (!store_col_is_null(s, 17))
+			jsonw_str(&w, "department", store_col_text(s, 17));
 		for (int i = 8; i <= 10; i++)
 			if (*store_col_text(s, i))
 				jsonw_str(&w, i == 8 ? "title" : i == 9 ? "job_number" : "email", store_col_text(s, i));
 		jsonw_close(&w, '}');
 		jsonw_time(&w, "created_at", store_col_int(s, 11));
 		jsonw_time(&w, "expires_at", store_col_int(s, 12));
+		if (!strcmp(store_col_text(s, 3), "awaiting_person"))
+			org_write_person(r->app->st, r->app->kr, store_col_int(s, 1), store_col_int(s, 15), "invited_by", &w);
 		jsonw_close(&w, '}');
 		free(phone);
 	}

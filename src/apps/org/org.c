@@ -1,4 +1,5 @@
 /* Roles and rights in an enterprise: the names of the rights and who holds which. */
+#include <stdio.h>
 #include <string.h>
 #include "apps/org/contact.h"
 #include "apps/org/org.h"
@@ -205,4 +206,27 @@ static int erase_memberships(struct erasure_ctx *ctx)
 void org_init(void)
 {
 	erasure_add_hook(erase_memberships);
+}
+
+void org_write_person(struct store *st, const struct keyring *kr, int64_t eid, int64_t uid, const char *key,
+		      struct jsonw *w)
+{
+	struct store_stmt *s = store_prepare(st, "SELECT name_in_enterprise FROM members WHERE enterprise_id = ? AND user_id = ?");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, uid);
+	jsonw_open(w, key, '{');
+	if (store_step(s) == STORE_ROW) {
+		jsonw_id(w, "user_id", uid);
+		jsonw_str(w, "name", store_col_text(s, 0));
+	} else {
+		int64_t pair[2] = { eid, uid };
+		uint8_t mac[32];
+		char name[64];
+		keyring_mac(kr, "pseudonym", pair, sizeof(pair), mac);
+		snprintf(name, sizeof(name), "离职成员 %02X%02X%02X", mac[0], mac[1], mac[2]);
+		jsonw_str(w, "name", name);
+		jsonw_bool(w, "former", 1);
+	}
+	store_reset(s);
+	jsonw_close(w, '}');
 }

@@ -6,6 +6,7 @@
 #ifndef ATRIUM_APPS_ORG_H
 #define ATRIUM_APPS_ORG_H
 #include <stdint.h>
+#include "core/jsonw.h"
 #include "http/req.h"
 #include "store/store.h"
 
@@ -76,6 +77,16 @@ enum err org_audit(struct req *r, const char *action, int64_t subject, const cha
 		   const char *detail);
 enum err org_require_body(struct req *r, enum org_right right, const struct field *spec, int64_t *eid,
 			  struct org_member *me);
+
+/*
+ * How a business record of eid names the person uid who made it (PP-37): a member by the name the
+ * enterprise uses; someone who has left by a pseudonym — "离职成员 " and six hex digits of a keyed
+ * hash of (eid, uid), the same on every record of that enterprise and unrelated across
+ * enterprises — so records the enterprise keeps show no name of a person gone.  Writes
+ * {"user_id", "name"} or {"name", "former": true} under key.
+ */
+void org_write_person(struct store *st, const struct keyring *kr, int64_t eid, int64_t uid, const char *key,
+		      struct jsonw *w);
 
 /*
  * Makes the member uid the owner of eid: its administrator rights go (the owner holds them all)
