@@ -18,6 +18,8 @@ O(request_due_days,  "request-due-days",  INT, "15",             "days to answer
 O(request_repeat_days, "request-repeat-days", INT, "180",        "days within which the same request by the same requester is flagged as a repeat (PP-41)")
 O(pending_days,      "pending-days",      INT, "30",             "days an enterprise may hold what it entered about a person who has not yet accepted (PP-04)")
 O(public_url,        "public-url",        STR, "",               "address people open Atrium at, for links in messages (default: http://<listen>)")
+O(im_recall_seconds, "im-recall-seconds", INT, "120",            "seconds in which a sender may recall their message (group owners and administrators: any time)")
+O(im_group_max,      "im-group-max",      INT, "2000",           "most members a group conversation may have")
 O(cooling_off_days,  "cooling-off-days",  INT, "7",              "days between a cancellation request and the account's erasure (0: at once)")
 O(third_parties,     "third-parties",     STR, "",               "JSON file listing third-party SDKs and processors (PP-14)")
 O(sms_provider,      "sms-provider",      STR, "outbox",         "'outbox' (append to <data>/outbox/sms.jsonl) or 'http'")

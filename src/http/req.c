@@ -543,6 +543,76 @@ enum err req_upload(struct req *r, size_t cap, const uint8_t **data, size_t *len
 	return ERR_OK;
 }
 
+/* A deferred reply: a copy of the request's state; f.r.h is NULL once h2o has let it go. */
+struct req_later {
+	struct req_full f;
+	struct later_hook *hook;
+};
+
+/* Lives in the request's pool: when the pool goes, the deferred handle learns it. */
+struct later_hook {
+	struct req_later *later;
+};
+
+static void later_gone(void *p)
+{
+	struct later_hook *k = p;
+	if (k->later) {
+		k->later->f.r.h = NULL;
+		k->later->hook = NULL;
+	}
+}
+
+struct req_later *req_defer(struct req *r)
+{
+	struct req_full *f = (struct req_full *)r;
+	struct req_later *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->f = *f;
+	l->f.r.body = NULL;
+	l->f.r.extra = NULL;
+	l->f.r.detail = NULL;
+	l->f.r.after = NULL;
+	l->hook = h2o_mem_alloc_shared(&H(r)->pool, sizeof(*l->hook), later_gone);
+	l->hook->later = l;
+	f->replied = 1; /* the dispatcher sends nothing: the answer comes later */
+	return l;
+}
+
+/* Whether l's request can still be answered; detaches the hook so answering cannot race it. */
+static int later_live(struct req_later *l)
+{
+	if (!l->f.r.h)
+		return 0;
+	l->hook->later = NULL;
+	return 1;
+}
+
+void req_later_json(struct req_later *l, int status, const char *json, size_t len)
+{
+	if (later_live(l))
+		send_body(&l->f.r, status, "application/json; charset=utf-8", json, len);
+	free(l);
+}
+
+void req_later_fail(struct req_later *l, enum err e, const char *detail)
+{
+	if (later_live(l)) {
+		if (detail)
+			req_fail(&l->f.r, e, "%s", detail);
+		else
+			req_fail(&l->f.r, e, NULL);
+		send_problem(&l->f.r);
+	}
+	free(l);
+}
+
+const char *req_later_id(const struct req_later *l)
+{
+	return l->f.r.id;
+}
+
 static void peer(struct req *r, h2o_req_t *h)
 {
 	struct sockaddr_storage sa;

@@ -21,6 +21,7 @@
 
 /* What one event loop owns and handlers use. */
 struct app {
+	struct loop *loop; /* the event loop this app serves (http/loop.h) */
 	struct store *st; /* this loop's own connection */
 	const struct keyring *kr;
 	const struct config *cfg;
@@ -140,6 +141,20 @@ void req_no_content(struct req *r);
  * the reply ends, however it ends.
  */
 void req_send_file(struct req *r, int status, const char *type, int fd, size_t size);
+
+/*
+ * Deferred replies.  A handler whose answer comes from another thread (the IM writer commits a
+ * batch, then posts back to this loop) calls req_defer() and returns ERR_OK: the dispatcher then
+ * sends nothing, and the answer goes out later on this loop's thread with req_later_json() or
+ * req_later_fail(), which also free the handle.  Should the client go away first, the handle
+ * stays valid and the answer goes nowhere.  NULL when out of memory (then reply at once).
+ */
+struct req_later;
+struct req_later *req_defer(struct req *r);
+void req_later_json(struct req_later *l, int status, const char *json, size_t len);
+void req_later_fail(struct req_later *l, enum err e, const char *detail);
+/* The request id of a deferred request, for logs. */
+const char *req_later_id(const struct req_later *l);
 
 /* Installs the function that authenticates ROUTE_AUTH requests (set by the account module). */
 void req_set_authenticator(enum err (*fn)(struct req *r));

@@ -23,11 +23,31 @@
 #include "core/mem.h"
 #include "http/http.h"
 #include "http/internal.h"
+#include "http/loop.h"
 #include "http/routes.h"
 #include "core/banned.h"
 
 #define GRACE_MS 10000
 #define QUIET_MS 500
+
+/* A loop as other threads reach it (http/loop.h): a queue of posted functions. */
+struct loop {
+	h2o_evloop_t *evloop;
+	h2o_multithread_queue_t *queue;
+	h2o_multithread_receiver_t receiver;
+	int index;
+};
+
+struct posted {
+	h2o_multithread_message_t super;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+/* The loops, set up before the first one runs and never freed: a thread may post to one
+ * until the process ends. */
+static struct loop *loops;
+static int nloops;
 
 struct worker {
 	h2o_context_t ctx;
@@ -101,6 +121,45 @@ static void register_request_id(h2o_pathconf_t *path)
 	f->on_setup_ostream = on_setup_ostream;
 }
 
+void loop_post(struct loop *l, void (*fn)(void *arg), void *arg)
+{
+	struct posted *p = xcalloc(1, sizeof(*p));
+	p->fn = fn;
+	p->arg = arg;
+	h2o_multithread_send_message(&l->receiver, &p->super);
+}
+
+int loop_count(void)
+{
+	return nloops;
+}
+
+struct loop *loop_at(int i)
+{
+	return i >= 0 && i < nloops ? &loops[i] : NULL;
+}
+
+int loop_index(const struct loop *l)
+{
+	return l->index;
+}
+
+struct st_h2o_evloop_t *loop_evloop(struct loop *l)
+{
+	return l->evloop;
+}
+
+static void on_posts(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+	(void)receiver;
+	while (!h2o_linklist_is_empty(messages)) {
+		struct posted *p = H2O_STRUCT_FROM_MEMBER(struct posted, super.link, messages->next);
+		h2o_linklist_unlink(&p->super.link);
+		p->fn(p->arg);
+		free(p);
+	}
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	(void)self;
@@ -131,7 +190,7 @@ static void *run(void *arg)
 {
 	struct worker *w = arg;
 	char err[256];
-	h2o_evloop_t *loop = h2o_evloop_create();
+	h2o_evloop_t *loop = w->app.loop->evloop;
 	h2o_context_init(&w->ctx, loop, &globalconf);
 	w->accept.ctx = &w->ctx;
 	w->accept.hosts = globalconf.hosts;
@@ -316,6 +375,16 @@ int http_serve(const struct config *cfg, const char *db_path, const struct keyri
 		printf("atrium: development SMS codes are written to %s\n", notify_sms_outbox(notify));
 	fflush(stdout);
 
+	loops = xcalloc((size_t)nthreads, sizeof(*loops));
+	for (int i = 0; i < nthreads; i++) {
+		struct loop *l = &loops[i];
+		l->index = i;
+		l->evloop = h2o_evloop_create();
+		l->queue = h2o_multithread_create_queue(l->evloop);
+		h2o_multithread_register_receiver(l->queue, &l->receiver, on_posts);
+		workers[i].app.loop = l;
+	}
+	nloops = nthreads;
 	for (int i = 0; i < nthreads; i++) {
 		struct worker *w = &workers[i];
 		w->app.kr = kr;

@@ -90,7 +90,8 @@ int org_allows(const struct org_member *m, enum org_right right)
  */
 const char *const org_member_tables[] = {
 	"admin_scope_departments", "admin_rights", "department_heads", "member_departments",
-	"member_custom_values", "member_photos", "member_profiles", "members", "pending_members", NULL,
+	"member_custom_values", "member_photos", "member_profiles", "members", "pending_members",
+	"conversation_members", NULL,
 };
 
 int org_erase_member(struct store *st, int64_t eid, int64_t uid)
@@ -107,6 +108,9 @@ int org_erase_member(struct store *st, int64_t eid, int64_t uid)
 		"DELETE FROM members WHERE enterprise_id = ? AND user_id = ?",
 		/* a request to join awaiting approval, should one be left */
 		"DELETE FROM pending_members WHERE enterprise_id = ? AND user_id = ?",
+		/* out of every conversation of the enterprise (what becomes of their messages is the
+		 * IM module's leave hook, which runs first) */
+		"DELETE FROM conversation_members WHERE enterprise_id = ? AND user_id = ?",
 	};
 	_Static_assert(sizeof(sql) / sizeof(sql[0]) == sizeof(org_member_tables) / sizeof(org_member_tables[0]) - 1,
 		       "one statement per member table");

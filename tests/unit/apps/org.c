@@ -149,7 +149,7 @@ static void test_org__member_tables_follow_the_data_map(void **state)
 		n++;
 	}
 	store_reset(s);
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 }
 
 /* store_prepare caches by the literal's address: one literal per table. */
@@ -159,7 +159,7 @@ static int64_t count(struct store *st, const char *table, int64_t eid, int64_t u
 	static const struct { const char *table, *sql; } q[] = {
 		Q("admin_scope_departments"), Q("admin_rights"), Q("department_heads"),
 		Q("member_departments"), Q("member_profiles"), Q("members"),
-		Q("member_custom_values"), Q("member_photos"), Q("pending_members"),
+		Q("member_custom_values"), Q("member_photos"), Q("pending_members"), Q("conversation_members"),
 	};
 #undef Q
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
@@ -198,13 +198,17 @@ static void test_org__erase_member_is_per_enterprise(void **state)
 	run(st, "INSERT INTO pending_members (id, enterprise_id, source, status, user_id, name, created_by, created_at,"
 		" expires_at) VALUES (900, 10, 'link', 'awaiting_approval', 2, 'b', 2, 0, 1),"
 		" (901, 20, 'link', 'awaiting_approval', 2, 'b', 2, 0, 1), (902, 10, 'link', 'awaiting_approval', 3, 'c', 3, 0, 1)");
+	run(st, "INSERT INTO conversations (id, enterprise_id, kind, max_members, last_at, created_at)"
+		" VALUES (500, 10, 'group', 10, 0, 0), (600, 20, 'group', 10, 0, 0)");
+	run(st, "INSERT INTO conversation_members (conversation_id, enterprise_id, user_id, joined_seq)"
+		" VALUES (500, 10, 2, 0), (600, 20, 2, 0), (500, 10, 3, 0)");
 	for (const char *const *t = org_member_tables; *t; t++)
 		assert_true(count(st, *t, 10, 2) == 1);
 	assert_int_equal(org_erase_member(st, 10, 2), 0);
 	for (const char *const *t = org_member_tables; *t; t++)
 		assert_true(count(st, *t, 10, 2) == 0);
 	static const char *const kept[] = { "department_heads", "member_departments", "member_profiles", "members",
-					    "member_custom_values", "member_photos", "pending_members" };
+					    "member_custom_values", "member_photos", "pending_members", "conversation_members" };
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
 		assert_true(count(st, kept[i], 20, 2) == 1); /* the other enterprise's */
 		assert_true(count(st, kept[i], 10, 3) == 1); /* a colleague's */
