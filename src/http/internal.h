@@ -14,6 +14,9 @@ struct logbuf {
 
 /* Handles one request completely (route, auth, body, reply, log line). */
 void http_handle(h2o_req_t *h, struct app *app, struct logbuf *log);
+/* Marks r answered by a protocol switch (the handler has started h2o's upgrade: h2o writes the
+ * 101) and logs it; the dispatcher then sends nothing. */
+void http_upgraded(struct req *r);
 /* Writes out what the loop's log holds. */
 void logbuf_flush(struct logbuf *log);
 

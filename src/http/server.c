@@ -25,6 +25,7 @@
 #include "http/internal.h"
 #include "http/loop.h"
 #include "http/routes.h"
+#include "http/ws.h"
 #include "core/banned.h"
 
 #define GRACE_MS 10000
@@ -47,7 +48,10 @@ struct posted {
 /* The loops, set up before the first one runs and never freed: a thread may post to one
  * until the process ends. */
 static struct loop *loops;
-static int nloops;
+static atomic_int nloops;
+/* Each loop makes its h2o loop and queue on its own thread; the loops are handed out once all
+ * have (see run()). */
+static pthread_barrier_t loops_made;
 
 struct worker {
 	h2o_context_t ctx;
@@ -183,14 +187,22 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 static int conns_open(struct worker *w)
 {
 	return !h2o_linklist_is_empty(&w->ctx.http1._conns) ||
-	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
+	       !h2o_linklist_is_empty(&w->ctx.http2._conns) || ws_open(&w->app);
 }
 
 static void *run(void *arg)
 {
 	struct worker *w = arg;
 	char err[256];
-	h2o_evloop_t *loop = w->app.loop->evloop;
+	/* Made here, not by the main thread: h2o gives a socket the read buffers of the thread that
+	 * creates it (a thread-local pool without a lock), and the queue's socket is read on this
+	 * thread.  Made elsewhere, every loop's queue would share one pool across threads. */
+	struct loop *l = w->app.loop;
+	l->evloop = h2o_evloop_create();
+	l->queue = h2o_multithread_create_queue(l->evloop);
+	h2o_multithread_register_receiver(l->queue, &l->receiver, on_posts);
+	pthread_barrier_wait(&loops_made);
+	h2o_evloop_t *loop = l->evloop;
 	h2o_context_init(&w->ctx, loop, &globalconf);
 	w->accept.ctx = &w->ctx;
 	w->accept.hosts = globalconf.hosts;
@@ -213,6 +225,9 @@ static void *run(void *arg)
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
 	h2o_context_request_shutdown(&w->ctx);
+	/* WebSockets left h2o's lists at their upgrade: they are told 1001 and their closing
+	 * handshakes run in the wait below. */
+	ws_stop(&w->app);
 	/* Requests are answered in the loop turn that reads them, so once the loop has been quiet
 	 * for a moment only idle keep-alive connections remain (h2o 2.2 does not close those on
 	 * shutdown): stop then, or when every connection is gone, or after the grace period. */
@@ -379,12 +394,9 @@ int http_serve(const struct config *cfg, const char *db_path, const struct keyri
 	for (int i = 0; i < nthreads; i++) {
 		struct loop *l = &loops[i];
 		l->index = i;
-		l->evloop = h2o_evloop_create();
-		l->queue = h2o_multithread_create_queue(l->evloop);
-		h2o_multithread_register_receiver(l->queue, &l->receiver, on_posts);
 		workers[i].app.loop = l;
 	}
-	nloops = nthreads;
+	pthread_barrier_init(&loops_made, NULL, (unsigned)nthreads + 1);
 	for (int i = 0; i < nthreads; i++) {
 		struct worker *w = &workers[i];
 		w->app.kr = kr;
@@ -396,6 +408,8 @@ int http_serve(const struct config *cfg, const char *db_path, const struct keyri
 		w->log->fd = logfd;
 		pthread_create(&w->thread, NULL, run, w);
 	}
+	pthread_barrier_wait(&loops_made); /* every loop can take posts from here on */
+	nloops = nthreads;
 
 	int sig;
 	sigwait(&sigs, &sig);

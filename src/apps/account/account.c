@@ -351,6 +351,54 @@ enum err account_authenticate(struct req *r)
 	return ERR_OK;
 }
 
+int64_t account_session_user(struct store *st, const struct config *cfg, const char *token,
+			     int64_t *session_id)
+{
+	uint8_t hash[TOKEN_HASH_LEN];
+	*session_id = 0;
+	if (!token || token_hash(token, strlen(token), hash))
+		return 0;
+	struct store_stmt *s = store_prepare(st,
+		"SELECT id, user_id, last_seen_at FROM sessions WHERE token_hash = ?");
+	store_bind_blob(s, 1, hash, sizeof(hash));
+	enum store_rc rc = store_step(s);
+	if (rc != STORE_ROW) {
+		store_reset(s);
+		return rc == STORE_DONE ? 0 : -1;
+	}
+	int64_t sid = store_col_int(s, 0), uid = store_col_int(s, 1), seen = store_col_int(s, 2);
+	store_reset(s);
+	int64_t now = clock_now_ms(), idle = cfg->session_idle_days * 24 * 3600 * 1000;
+	if (now - seen > idle) {
+		s = store_prepare(st, "DELETE FROM sessions WHERE id = ?");
+		store_bind_int(s, 1, sid);
+		store_run(s);
+		return 0;
+	}
+	/* Opening the device's real-time channel is a use of the session, recorded as a request's
+	 * is: at most once a minute. */
+	if (now - seen > 60 * 1000) {
+		s = store_prepare(st, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+		store_bind_int(s, 1, now);
+		store_bind_int(s, 2, sid);
+		store_run(s);
+	}
+	*session_id = sid;
+	return uid;
+}
+
+int account_session_live(struct store *st, const struct config *cfg, int64_t sid)
+{
+	struct store_stmt *s = store_prepare(st, "SELECT last_seen_at FROM sessions WHERE id = ?");
+	store_bind_int(s, 1, sid);
+	enum store_rc rc = store_step(s);
+	int64_t seen = rc == STORE_ROW ? store_col_int(s, 0) : 0;
+	store_reset(s);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? 0 : -1;
+	return clock_now_ms() - seen <= cfg->session_idle_days * 24 * 3600 * 1000;
+}
+
 void email_target(const struct keyring *kr, int64_t user, const char *email,
 		  uint8_t out[KEYRING_INDEX_LEN])
 {

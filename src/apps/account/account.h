@@ -16,6 +16,18 @@
 /* Authenticates a request by its bearer token or session cookie (with the CSRF header on unsafe
  * methods); sets r->user_id and r->session_id.  Installed with req_set_authenticator(). */
 enum err account_authenticate(struct req *r);
+/*
+ * The user a session token (43 base64url characters, as the API's bearer token) signs in, for
+ * channels outside HTTP requests (the WebSocket's first frame): the same rules as
+ * account_authenticate (an unknown, signed-out or idle-ended session is refused; an idle one is
+ * ended).  Sets *session_id and returns the user id (> 0); 0 when refused; -1 when the store
+ * failed.  Runs its own statements on st: no transaction may be open.
+ */
+int64_t account_session_user(struct store *st, const struct config *cfg, const char *token,
+			     int64_t *session_id /* OUT */);
+/* Whether session sid still stands (not signed out, not idle past session-idle-days): 1, 0, or
+ * -1 when the store failed.  Cheap: one lookup by primary key. */
+int account_session_live(struct store *st, const struct config *cfg, int64_t sid);
 /* Registers the account's part of erasure (codes kept under hashes of the number and address,
  * and the outbox lines that hold them).  Call once at start. */
 void account_init(void);
