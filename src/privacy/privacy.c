@@ -32,8 +32,7 @@ int subject_key_destroy(struct store *st, int64_t subject)
 	return store_run(s) == STORE_DONE ? 0 : -1;
 }
 
-static int load_key(struct store *st, const struct keyring *kr, int64_t subject,
-		    uint8_t key[KEYRING_KEY_LEN])
+int subject_key_open(struct store *st, const struct keyring *kr, int64_t subject, uint8_t key[KEYRING_KEY_LEN])
 {
 	struct store_stmt *s = store_prepare(st, "SELECT wrapped FROM subject_keys WHERE subject_id = ?");
 	store_bind_int(s, 1, subject);
@@ -62,7 +61,7 @@ uint8_t *subject_seal(struct store *st, const struct keyring *kr, int64_t subjec
 {
 	uint8_t key[KEYRING_KEY_LEN];
 	char ad[128];
-	if (load_key(st, kr, subject, key))
+	if (subject_key_open(st, kr, subject, key))
 		return NULL;
 	size_t n = strlen(value);
 	uint8_t *out = xmalloc(n + KEYRING_SEAL_OVERHEAD);

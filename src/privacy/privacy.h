@@ -11,6 +11,13 @@
 
 /* Creates and stores subject's data key; fails if one exists.  Returns 0 or -1. */
 int subject_key_create(struct store *st, const struct keyring *kr, int64_t subject);
+/*
+ * Unwraps subject's data key into key (wipe it after use), for data sealed outside the database
+ * with it (an enterprise's blobs: blob/blob.h).  0, or -1 when the subject has no key (never made,
+ * or destroyed).
+ */
+int subject_key_open(struct store *st, const struct keyring *kr, int64_t subject,
+		     uint8_t key[KEYRING_KEY_LEN] /* OUT */);
 /* Removes subject's data key: what was sealed with it is gone for good.  Returns 0 or -1. */
 int subject_key_destroy(struct store *st, int64_t subject);
 

@@ -7,6 +7,9 @@
 const struct pi_column privacy_pi[] = {
 	{ "schema_migrations", "name", PI_NONE, NULL, "schema bookkeeping", "none", "forever", ERASE_KEEP },
 	{ "schema_migrations", "applied_at", PI_NONE, NULL, "schema bookkeeping", "none", "forever", ERASE_KEEP },
+	/* Also each enterprise's key (subject id: the enterprise's id; ids are unique across tables):
+	 * it seals the enterprise's files (blob/blob.h) and goes with the enterprise (trigger
+	 * enterprises_key, migration 0020). */
 	{ "subject_keys", "subject_id", PI_NONE, "subject_id", "find the subject's data key", "contract", KEEP_ACCOUNT, ERASE_DELETE_ROW },
 	{ "subject_keys", "wrapped", PI_NONE, "subject_id", "encrypt the subject's sensitive fields", "contract", KEEP_ACCOUNT, ERASE_DESTROY_KEY, EXPORT_OMIT },
 	{ "subject_keys", "created_at", PI_NONE, "subject_id", "key rotation", "contract", KEEP_ACCOUNT, ERASE_DELETE_ROW },

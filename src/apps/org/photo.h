@@ -7,13 +7,15 @@
 #define ATRIUM_APPS_ORG_PHOTO_H
 #include <stddef.h>
 #include <stdint.h>
+#include "core/image.h"
 #include "store/store.h"
 
 #define PHOTO_SIZE 256                      /* pixels a side of the stored thumbnail */
-#define PHOTO_MAX_PIXELS (64 * 1000 * 1000) /* larger uploads are refused before they are decoded */
+#define PHOTO_MAX_PIXELS IMAGE_MAX_PIXELS   /* larger uploads are refused before they are decoded */
 #define PHOTO_MIME "image/jpeg"             /* what every stored photo is */
 
-enum photo_type { PHOTO_NONE, PHOTO_JPEG, PHOTO_PNG, PHOTO_WEBP };
+/* The image types a photo may be (core/image.h). */
+enum photo_type { PHOTO_NONE = IMAGE_NONE, PHOTO_JPEG = IMAGE_JPEG, PHOTO_PNG = IMAGE_PNG, PHOTO_WEBP = IMAGE_WEBP };
 
 /* The type of an upload by its first bytes (JPEG, PNG, WebP), whatever the client says it is. */
 enum photo_type photo_sniff(const uint8_t *data, size_t len);
@@ -21,19 +23,10 @@ enum photo_type photo_sniff(const uint8_t *data, size_t len);
 const char *photo_type_mime(enum photo_type t);
 
 /*
- * Starts libvips for the process the first time it is called (later calls only return the
- * first one's result), from any thread: one worker thread per operation and no operation cache,
- * as suits a server, and the loaders libvips marks untrusted blocked.  0, or -1 when libvips
- * cannot start.
- */
-int photo_init(void);
-
-/*
  * The thumbnail to keep of an upload of type t (from photo_sniff): PHOTO_SIZE pixels square,
  * centre-cropped, turned upright by its orientation tag, flattened on white, JPEG with no
- * metadata.  Returns the bytes (malloc'ed; the caller frees them) with their count in *out_len,
- * or NULL with the reason in why when the image cannot be read or is too large.  Calls
- * photo_init() itself.
+ * metadata (image_render).  Returns the bytes (malloc'ed; the caller frees them) with their count
+ * in *out_len, or NULL with the reason in why when the image cannot be read or is too large.
  */
 uint8_t *photo_thumbnail(const uint8_t *data, size_t len, enum photo_type t, size_t *out_len /* OUT */,
 			 char *why, size_t why_len);
