@@ -9,7 +9,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers -Wformat=2 -Werror=implicit-function-declaration
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -Isrc -MMD -MP $(PKG_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lpthread -lm
+# wslay (WebSocket frames, DESIGN §3) ships no pkg-config file in Debian: linked by name.
+LDLIBS  := $(PKG_LIBS) -lwslay -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS       := $(sort $(shell find src -name '*.c'))
@@ -110,6 +111,7 @@ bench: deps
 	bench/http
 	bench/export
 	bench/address-book
+	node bench/ws-idle.mjs
 
 clean:
 	rm -rf build

@@ -10,6 +10,9 @@
 #include <unistd.h>
 #include "admin.h"
 #include "apps/account/account.h"
+#include "apps/im/file.h"
+#include "apps/im/im.h"
+#include "apps/im/search.h"
 #include "apps/org/org.h"
 #include "core/clock.h"
 #include "core/id.h"
@@ -178,6 +181,8 @@ static int erasure(const struct config *cfg, int argc, char **argv)
 		goto out;
 	account_init();
 	org_init();
+	im_init();
+	file_init();
 	char *export_dir = data_path(cfg, EXPORT_DIR);
 	export_init(export_dir);
 	free(export_dir);
@@ -531,6 +536,68 @@ static int retention(const struct config *cfg, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+/*
+ * files sweep: removes now what the files job would (apps/im/file.h): uploads never sent within a
+ * day, the blobs of deleted files, and blobs and folders no row names.  Prints the counts.
+ */
+static int files(const struct config *cfg, int argc, char **argv)
+{
+	char root[4096];
+	struct file_sweep_report rep;
+	if (argc != 1 || strcmp(argv[0], "sweep"))
+		return 2;
+	if (cfg->node_id > 1023) {
+		fprintf(stderr, "atrium: node-id must be 0 to 1023\n");
+		return 2;
+	}
+	id_init((unsigned)cfg->node_id); /* the audit entries of the sweep */
+	struct store *st = admin_open_store(cfg);
+	if (!st)
+		return 1;
+	int rc = file_sweep(st, file_blob_root(cfg, root, sizeof(root)), clock_now_ms(), 1, &rep);
+	printf("files: %lld unsent expired, %lld removed, %lld orphan blobs removed\n", (long long)rep.expired,
+	       (long long)rep.removed, (long long)rep.orphans);
+	if (rc)
+		fprintf(stderr, "atrium: the files sweep did not finish: %s\n", store_errmsg(st));
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+struct reindexing {
+	int64_t said_at, conversations, messages;
+};
+
+static void print_reindexed(int64_t conversations, int64_t messages, void *arg)
+{
+	struct reindexing *x = arg;
+	/* A line every ten seconds or so on a large database, not one per conversation. */
+	if (clock_mono_us() - x->said_at > 10 * 1000000) {
+		x->said_at = clock_mono_us();
+		fprintf(stderr, "atrium: %lld conversations, %lld messages so far\n", (long long)conversations, (long long)messages);
+	}
+	x->conversations = conversations;
+	x->messages = messages;
+}
+
+/* im reindex: rebuilds the message search index from the messages, conversation by conversation. */
+static int im(const struct config *cfg, int argc, char **argv)
+{
+	if (argc != 1 || strcmp(argv[0], "reindex"))
+		return 2;
+	struct store *st = admin_open_store(cfg);
+	if (!st)
+		return 1;
+	struct reindexing x = { clock_mono_us(), 0, 0 };
+	int rc = im_search_reindex(st, print_reindexed, &x);
+	if (rc)
+		fprintf(stderr, "atrium: reindexing failed: %s\n", store_errmsg(st));
+	else
+		printf("atrium: search index rebuilt: %lld conversations, %lld messages\n", (long long)x.conversations,
+		       (long long)x.messages);
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
 static const struct admin_command {
 	const char *name, *usage;
 	int (*fn)(const struct config *cfg, int argc, char **argv);
@@ -546,6 +613,8 @@ static const struct admin_command {
 	  "  atrium admin requests list|due|grounds, requests show ID", requests },
 	{ "operators", "operators add|remove USER_ID, operators list", operators },
 	{ "retention", "retention run", retention },
+	{ "im", "im reindex", im },
+	{ "files", "files sweep", files },
 	{ 0 }
 };
 

@@ -9,10 +9,13 @@
 #include <unistd.h>
 #include "admin.h"
 #include "apps/account/account.h"
+#include "apps/im/file.h"
+#include "apps/im/im.h"
+#include "apps/im/writer.h"
 #include "apps/org/address_book.h"
 #include "apps/org/import.h"
 #include "apps/org/org.h"
-#include "apps/org/photo.h"
+#include "core/image.h"
 #include "core/config.h"
 #include "core/id.h"
 #include "core/mem.h"
@@ -40,6 +43,8 @@ static void usage(FILE *out)
 		"       atrium admin audit verify [opts] prove the audit chain intact, or name the first bad entry\n"
 		"       atrium admin requests …          rights requests by e-mail, phone, post (PP-39 … PP-42)\n"
 		"       atrium admin retention run       apply the retention rules now\n"
+		"       atrium admin files sweep         remove unsent uploads past a day and unneeded blobs now\n"
+		"       atrium admin im reindex          rebuild the message search index from the messages\n"
 		"       atrium routes                    list the API routes\n"
 		"       atrium version\n\n");
 	config_usage(out);
@@ -80,7 +85,12 @@ static int serve(const struct config *cfg)
 	struct erasure_env erasure = { 0 };
 	/* People imported from files become pending members (apps/org/import.h). */
 	struct import_env imports = { .cfg = cfg };
+	/* Images of messages are stripped of their metadata and thumbnailed; files no message needs go
+	 * (apps/im/file.h).  First: a member waits for their image, not for an export. */
+	char blob_root[4096];
+	struct file_env files = { .root = file_blob_root(cfg, blob_root, sizeof(blob_root)) };
 	const struct job jobs[] = {
+		{ "files", file_job, &files },
 		{ "erasure", erasure_job, &erasure },
 		{ "import", import_job, &imports },
 		{ "export", export_job, &exports },
@@ -100,6 +110,10 @@ static int serve(const struct config *cfg)
 	umask(077);
 	if (requests_check_config(cfg, err, sizeof(err))) {
 		fprintf(stderr, "atrium: %s\n", err);
+		goto out;
+	}
+	if (cfg->file_image_max < 1 || cfg->file_voice_max < 1) {
+		fprintf(stderr, "atrium: file-image-max and file-voice-max must be at least 1 byte\n");
 		goto out;
 	}
 	if (cfg->code_ttl < 1 || cfg->code_ttl > 86400) {
@@ -136,23 +150,32 @@ static int serve(const struct config *cfg)
 	req_set_authenticator(account_authenticate);
 	account_init();
 	org_init();
+	im_init();
+	file_init();
 	export_init(export_dir);
 	exports.kr = kr;
 	erasure.kr = kr;
 	erasure.notify = notify;
 	imports.kr = kr;
 	imports.notify = notify;
+	files.kr = kr;
 	/* libvips starts once, before any loop or job thread, so no request pays for it. */
-	if (photo_init()) {
-		fprintf(stderr, "atrium: libvips (member photos) cannot start\n");
+	if (image_init()) {
+		fprintf(stderr, "atrium: libvips (photos, chat images) cannot start\n");
 		goto out;
 	}
 	if (jobs_start(db_path, jobs, err, sizeof(err))) {
 		fprintf(stderr, "atrium: %s\n", err);
 		goto out;
 	}
+	/* Messages are stored by their own writer thread, in batches (apps/im/writer.h). */
+	if (im_writer_start(db_path, kr, err, sizeof(err))) {
+		fprintf(stderr, "atrium: %s\n", err);
+		goto out;
+	}
 	rc = http_serve(cfg, db_path, kr, notify);
 out:
+	im_writer_stop();
 	jobs_stop();
 	notify_free(notify);
 	store_close(st);

@@ -250,6 +250,8 @@ static const char *reason(int status)
 	case 409: return "Conflict";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 426: return "Upgrade Required";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
 	default: return status < 500 ? "Client Error" : "Internal Server Error";
@@ -323,6 +325,14 @@ static void send_body(struct req *r, int status, const char *type, const char *b
 	h2o_send_inline(h, body, len);
 }
 
+void http_upgraded(struct req *r)
+{
+	struct req_full *f = (struct req_full *)r;
+	assert(!f->replied);
+	f->replied = 1;
+	log_request(f, 101, 0);
+}
+
 void req_json(struct req *r, int status, json_t *obj)
 {
 	char stack[4096];
@@ -364,65 +374,64 @@ void req_no_content(struct req *r)
 	send_body(r, 204, NULL, "", 0);
 }
 
-/* A file reply: one chunk read per turn of the loop, when h2o asks for the next. */
-#define FILE_CHUNK (1 << 16)
-struct file_reply {
+/* A streamed reply: one chunk read per turn of the loop, when h2o asks for the next. */
+#define STREAM_CHUNK (1 << 16)
+struct stream_reply {
 	h2o_generator_t super;
-	int fd;
-	off_t off;
+	struct req_stream src;
+	int open;
 	size_t left;
 	char *buf; /* h2o holds the chunk until it asks for the next: one buffer is enough */
 };
 
-static void file_close(struct file_reply *f)
+static void stream_close(struct stream_reply *f)
 {
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
+	if (f->open && f->src.close)
+		f->src.close(f->src.ctx);
+	f->open = 0;
 }
 
-static void file_proceed(h2o_generator_t *g, h2o_req_t *h)
+static void stream_proceed(h2o_generator_t *g, h2o_req_t *h)
 {
-	struct file_reply *f = (struct file_reply *)g;
-	size_t n = f->left < FILE_CHUNK ? f->left : FILE_CHUNK;
-	ssize_t got = n ? pread(f->fd, f->buf, n, f->off) : 0;
-	if (got <= 0 && n) { /* the file shrank or broke: cut the reply short, visibly */
-		file_close(f);
+	struct stream_reply *f = (struct stream_reply *)g;
+	size_t n = f->left < STREAM_CHUNK ? f->left : STREAM_CHUNK;
+	ssize_t got = n ? f->src.read(f->src.ctx, f->buf, n) : 0;
+	if (got <= 0 && n) { /* the source shrank or broke: cut the reply short, visibly */
+		stream_close(f);
 		h2o_send(h, NULL, 0, H2O_SEND_STATE_ERROR);
 		return;
 	}
-	f->off += got;
 	f->left -= (size_t)got;
 	h2o_iovec_t v = h2o_iovec_init(f->buf, (size_t)got);
 	if (!f->left)
-		file_close(f);
+		stream_close(f);
 	h2o_send(h, &v, 1, f->left ? H2O_SEND_STATE_IN_PROGRESS : H2O_SEND_STATE_FINAL);
 }
 
-static void file_stop(h2o_generator_t *g, h2o_req_t *h)
+static void stream_stop(h2o_generator_t *g, h2o_req_t *h)
 {
-	file_close((struct file_reply *)g);
+	stream_close((struct stream_reply *)g);
 }
 
-/* The request's pool frees the reply: the file is closed even if neither end ever came. */
-static void file_dispose(void *p)
+/* The request's pool frees the reply: the source is closed even if neither end ever came. */
+static void stream_dispose(void *p)
 {
-	file_close(p);
+	stream_close(p);
 }
 
-void req_send_file(struct req *r, int status, const char *type, int fd, size_t size)
+void req_send_stream(struct req *r, int status, const char *type, size_t size, const struct req_stream *src)
 {
 	struct req_full *full = (struct req_full *)r;
 	h2o_req_t *h = H(r);
 	assert(!full->replied);
 	full->replied = 1;
-	struct file_reply *f = h2o_mem_alloc_shared(&h->pool, sizeof(*f), file_dispose);
-	f->super.proceed = file_proceed;
-	f->super.stop = file_stop;
-	f->fd = fd;
-	f->off = 0;
+	struct stream_reply *f = h2o_mem_alloc_shared(&h->pool, sizeof(*f), stream_dispose);
+	f->super.proceed = stream_proceed;
+	f->super.stop = stream_stop;
+	f->src = *src;
+	f->open = 1;
 	f->left = size;
-	f->buf = h2o_mem_alloc_pool(&h->pool, FILE_CHUNK);
+	f->buf = h2o_mem_alloc_pool(&h->pool, STREAM_CHUNK);
 	h->res.status = status;
 	h->res.reason = reason(status);
 	h->res.content_length = size;
@@ -430,7 +439,37 @@ void req_send_file(struct req *r, int status, const char *type, int fd, size_t s
 	h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
 	log_request(full, status, size);
 	h2o_start_response(h, &f->super);
-	file_proceed(&f->super, h);
+	stream_proceed(&f->super, h);
+}
+
+/* A file as a stream: pread from its own offset, so nothing else moves it. */
+struct file_source {
+	int fd;
+	off_t off;
+};
+
+static ssize_t file_read(void *ctx, void *buf, size_t cap)
+{
+	struct file_source *f = ctx;
+	ssize_t got = pread(f->fd, buf, cap, f->off);
+	if (got > 0)
+		f->off += got;
+	return got;
+}
+
+static void file_close(void *ctx)
+{
+	struct file_source *f = ctx;
+	close(f->fd);
+}
+
+void req_send_file(struct req *r, int status, const char *type, int fd, size_t size)
+{
+	struct file_source *f = h2o_mem_alloc_pool(&H(r)->pool, sizeof(*f));
+	f->fd = fd;
+	f->off = 0;
+	struct req_stream src = { file_read, file_close, f };
+	req_send_stream(r, status, type, size, &src);
 }
 
 static void send_problem(struct req *r)

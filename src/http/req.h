@@ -10,6 +10,7 @@
 #define ATRIUM_HTTP_REQ_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <jansson.h>
 #include "core/config.h"
 #include "core/err.h"
@@ -141,6 +142,23 @@ void req_no_content(struct req *r);
  * the reply ends, however it ends.
  */
 void req_send_file(struct req *r, int status, const char *type, int fd, size_t size);
+/*
+ * Where a streamed reply's bytes come from: read() fills buf with the next bytes, at most cap
+ * (fewer only at the end), and returns the count, or -1 when the source broke — the reply is
+ * then cut short, visibly, never ended as if complete.  close(ctx) runs once when the reply
+ * ends, however it ends.
+ */
+struct req_stream {
+	ssize_t (*read)(void *ctx, void *buf, size_t cap);
+	void (*close)(void *ctx);
+	void *ctx;
+};
+/*
+ * Sends size bytes from src as the reply with status and content type, one chunk per turn of
+ * the loop as the client takes them (an encrypted blob decrypted chunk by chunk).  Takes src:
+ * src->close runs when the reply ends.
+ */
+void req_send_stream(struct req *r, int status, const char *type, size_t size, const struct req_stream *src);
 
 /*
  * Deferred replies.  A handler whose answer comes from another thread (the IM writer commits a

@@ -77,6 +77,13 @@ static const struct rule {
 	{ "pending_members", "expires_at", "what enterprises entered about people who did not answer within pending-days",
 	  "SELECT id FROM pending_members WHERE id > ? AND expires_at <= ? ORDER BY id LIMIT ?",
 	  "DELETE FROM pending_members WHERE id = ?", now_due },
+	/* Each enterprise sets its own period (im_settings.retention_days; none: kept).  The files a
+	 * message carried lose their last reference and go with the file store's sweep. */
+	{ "messages", "created_at", "messages older than their enterprise's retention period",
+	  "SELECT m.id FROM messages m JOIN im_settings s ON s.enterprise_id = m.enterprise_id"
+	  " WHERE m.id > ? AND s.retention_days IS NOT NULL AND m.created_at < ? - s.retention_days * 86400000"
+	  " ORDER BY m.id LIMIT ?",
+	  "DELETE FROM messages WHERE id = ?", now_due },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 

@@ -27,4 +27,11 @@ int im_members(struct store *st, int64_t cid, int64_t **users /* OUT */, size_t 
  */
 int im_file_visible(struct store *st, int64_t eid, int64_t fid, int64_t uid);
 
+/*
+ * Registers messaging's part of a member leaving an enterprise (org_add_leave_hook): they leave
+ * each group (ownership passes on), and their messages stay under a pseudonym or are deleted as
+ * the enterprise chose (im_settings.on_leave).  Call once at start.
+ */
+void im_init(void);
+
 #endif

@@ -286,7 +286,7 @@ static enum err patch_department(struct req *r)
 		store_bind_int(s, 2, next_sort(st, eid, parent));
 		store_bind_int(s, 3, eid);
 		store_bind_int(s, 4, did);
-		ok = ok && store_run(s) == STORE_DONE;
+		ok = ok && store_run(s) == STORE_DONE && !org_changed(st, eid);
 		jsonw_str(&detail, NULL, "parent_id");
 	}
 	if (sort_v) {
@@ -538,7 +538,7 @@ static enum err put_member_departments(struct req *r)
 		store_bind_int(s, 4, ids[i] == primary);
 		ok = store_run(s) == STORE_DONE;
 	}
-	if (!ok)
+	if (!ok || org_changed(st, eid))
 		return req_fail(r, ERR_INTERNAL, "cannot store the departments");
 	struct jsonw detail;
 	jsonw_init(&detail);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "apps/org/address_book.h"
 #include "apps/org/join.h"
+#include "apps/org/org.h"
 #include "core/id.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
@@ -137,7 +138,7 @@ enum join_rc join_member_add(struct store *st, int64_t eid, int64_t uid, const s
 		if (store_run(s) != STORE_DONE)
 			return JOIN_FAILED;
 	}
-	return JOIN_OK;
+	return org_changed(st, eid) ? JOIN_FAILED : JOIN_OK;
 }
 
 int64_t join_department_by_path(struct store *st, int64_t eid, const char *path)

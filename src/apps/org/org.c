@@ -94,8 +94,38 @@ const char *const org_member_tables[] = {
 	"conversation_members", NULL,
 };
 
+#define MAX_LEAVE_HOOKS 8
+static org_leave_hook leave_hooks[MAX_LEAVE_HOOKS];
+static int nleave_hooks;
+
+void org_add_leave_hook(org_leave_hook fn)
+{
+	if (nleave_hooks < MAX_LEAVE_HOOKS)
+		leave_hooks[nleave_hooks++] = fn;
+}
+
+static org_change_hook change_hooks[MAX_LEAVE_HOOKS];
+static int nchange_hooks;
+
+void org_add_change_hook(org_change_hook fn)
+{
+	if (nchange_hooks < MAX_LEAVE_HOOKS)
+		change_hooks[nchange_hooks++] = fn;
+}
+
+int org_changed(struct store *st, int64_t eid)
+{
+	for (int i = 0; i < nchange_hooks; i++)
+		if (change_hooks[i](st, eid))
+			return -1;
+	return 0;
+}
+
 int org_erase_member(struct store *st, int64_t eid, int64_t uid)
 {
+	for (int i = 0; i < nleave_hooks; i++)
+		if (leave_hooks[i](st, eid, uid))
+			return -1;
 	/* One literal statement per table: table names are not bound parameters. */
 	static const char *const sql[] = {
 		"DELETE FROM admin_scope_departments WHERE enterprise_id = ? AND user_id = ?",

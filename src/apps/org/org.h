@@ -111,4 +111,21 @@ void org_init(void);
 extern const char *const org_member_tables[];
 int org_erase_member(struct store *st, int64_t eid, int64_t uid);
 
+/*
+ * What other modules do when uid leaves eid (left, removed, or erased), inside the same
+ * transaction and before org_erase_member deletes the rows: messaging passes on the groups they
+ * owned and applies the enterprise's choice for their messages.  0 or -1 (the leaving fails).
+ */
+typedef int (*org_leave_hook)(struct store *st, int64_t eid, int64_t uid);
+void org_add_leave_hook(org_leave_hook fn);
+
+/*
+ * Who belongs where changed in eid — someone joined, a member's departments were set, a
+ * department moved — inside the caller's transaction: modules that follow the structure
+ * (department and all-staff groups) catch up.  org_changed() runs the hooks; 0 or -1.
+ */
+typedef int (*org_change_hook)(struct store *st, int64_t eid);
+void org_add_change_hook(org_change_hook fn);
+int org_changed(struct store *st, int64_t eid);
+
 #endif
