@@ -75,6 +75,9 @@ static int deletes_on_leave(struct store *st, int64_t eid)
 	return del;
 }
 
+/* What a member writes, as against the events of the system they caused (those stay). */
+#define WRITTEN "('text', 'image', 'file', 'voice', 'location', 'card')"
+
 /*
  * A leaver's messages, when the enterprise chose so: their content goes like a recall's, and the
  * row stays as a tombstone without a sender so every conversation's sequence keeps no gap.
@@ -83,11 +86,11 @@ static int delete_messages(struct store *st, int64_t eid, int64_t uid)
 {
 	static const char *const sql[] = {
 		"DELETE FROM message_mentions WHERE (conversation_id, seq) IN"
-		" (SELECT conversation_id, seq FROM messages WHERE enterprise_id = ? AND sender_id = ?)",
+		" (SELECT conversation_id, seq FROM messages WHERE enterprise_id = ? AND sender_id = ? AND kind IN " WRITTEN ")",
 		"DELETE FROM message_files WHERE (conversation_id, seq) IN"
-		" (SELECT conversation_id, seq FROM messages WHERE enterprise_id = ? AND sender_id = ?)",
+		" (SELECT conversation_id, seq FROM messages WHERE enterprise_id = ? AND sender_id = ? AND kind IN " WRITTEN ")",
 		"UPDATE messages SET kind = 'deleted', body = '{}', client_id = NULL, sender_id = 0,"
-		" recalled_at = coalesce(recalled_at, created_at) WHERE enterprise_id = ? AND sender_id = ?",
+		" recalled_at = coalesce(recalled_at, created_at) WHERE enterprise_id = ? AND sender_id = ? AND kind IN " WRITTEN,
 	};
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		struct store_stmt *s = store_prepare(st, sql[i]);
