@@ -448,3 +448,26 @@ test('images, files and voice travel as messages; members fetch them, recall tak
   const h = await history(li, g.id);
   assert.deepEqual(h.messages.find((m) => m.seq === docMsg.seq).body, {});
 });
+
+test('a group avatar is an image its members can fetch, whenever they joined', async (t) => {
+  const { srv, C, eid, owner, wang, li, zhao, group } = await setup(t);
+  const g = await group(owner, [wang]);
+  const F = `${E}/${eid}/files`;
+  let r = await srv.req('POST', `${F}?kind=image`, { token: owner.token, body: grayJpeg(), headers: { 'Content-Type': 'image/jpeg' } });
+  assert.equal(r.status, 201, show(r));
+  const fid = r.json.file_id;
+  assertProblem(await srv.req('PATCH', `${C}/${g.id}`, { token: owner.token, body: { avatar_file_id: '12345' } }), 404, 'file_not_found', { field: 'avatar_file_id' });
+  r = await srv.req('PATCH', `${C}/${g.id}`, { token: owner.token, body: { avatar_file_id: fid } });
+  assert.equal(r.status, 200, show(r));
+  assert.equal(r.json.avatar_file_id, fid);
+  r = await srv.req('POST', `${C}/${g.id}/members`, { token: owner.token, body: { user_ids: [li.user.id] } });
+  for (let i = 0; i < 200; i++) {
+    r = await srv.req('GET', `${F}/${fid}`, { token: li.token });
+    if (r.status === 200 && r.json.status === 'ready') break;
+    await sleep(50);
+  }
+  for (const who of [wang, li]) assert.equal((await srv.req('GET', `${F}/${fid}/content`, { token: who.token })).status, 200);
+  assertProblem(await srv.req('GET', `${F}/${fid}/content`, { token: zhao.token }), 404, 'file_not_found');
+  r = await srv.req('PATCH', `${C}/${g.id}`, { token: owner.token, body: { avatar_file_id: null } });
+  assert.equal(r.json.avatar_file_id, null);
+});

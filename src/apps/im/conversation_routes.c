@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apps/im/conversation.h"
+#include "apps/im/file.h"
 #include "apps/org/dept.h"
 #include "apps/im/hub.h"
 #include "apps/im/message.h"
@@ -94,7 +95,7 @@ static void conversation_write(struct req *r, int64_t cid, int64_t uid, int with
 		" (SELECT count(*) FROM message_mentions n JOIN messages g ON g.conversation_id = n.conversation_id AND g.seq = n.seq"
 		"  WHERE n.conversation_id = c.id AND n.user_id IN (0, m.user_id) AND n.seq > m.read_seq AND g.sender_id <> m.user_id"
 		"  AND g.recalled_at IS NULL),"
-		" coalesce(c.department_id, 0)"
+		" coalesce(c.department_id, 0), coalesce(c.avatar_file_id, 0)"
 		" FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = ? WHERE c.id = ?");
 	store_bind_int(s, 1, uid);
 	store_bind_int(s, 2, cid);
@@ -115,6 +116,7 @@ static void conversation_write(struct req *r, int64_t cid, int64_t uid, int with
 		jsonw_str(w, "who_adds", store_col_text(s, 5));
 		jsonw_bool(w, "mute_all", (int)store_col_int(s, 6));
 		jsonw_ref(w, "department_id", store_col_int(s, 18));
+		jsonw_ref(w, "avatar_file_id", store_col_int(s, 19));
 	}
 	jsonw_int(w, "last_seq", last_seq);
 	jsonw_time(w, "last_at", store_col_int(s, 8));
@@ -425,23 +427,43 @@ static enum err require_group(struct req *r, struct im_conv *c, struct im_seat *
 	return ERR_OK;
 }
 
-/* Appends the event, commits, pushes it (also to a user just removed), replies with the group. */
-static enum err changed(struct req *r, const struct im_conv *c, const char *kind, const char *body, int64_t also)
+/*
+ * Appends the event (carrying file fid, 0 for none), commits, pushes it (also to a user just
+ * removed).
+ */
+static enum err changed_with(struct req *r, const struct im_conv *c, const char *kind, const char *body, int64_t also,
+			     int64_t fid)
 {
 	enum err rc;
 	int64_t seq = im_event_append(r->app->st, c->eid, c->id, r->user_id, kind, body);
 	if (!seq)
 		return req_fail(r, ERR_INTERNAL, "cannot store the change");
+	if (fid) {
+		struct store_stmt *s = store_prepare(r->app->st,
+			"INSERT INTO message_files (conversation_id, seq, enterprise_id, file_id) VALUES (?, ?, ?, ?)");
+		store_bind_int(s, 1, c->id);
+		store_bind_int(s, 2, seq);
+		store_bind_int(s, 3, c->eid);
+		store_bind_int(s, 4, fid);
+		if (store_run(s) != STORE_DONE)
+			return req_fail(r, ERR_INTERNAL, "cannot store the change");
+	}
 	if ((rc = org_commit(r)))
 		return rc;
 	im_publish_seq(r, c->id, seq, also);
 	return ERR_OK;
 }
 
+static enum err changed(struct req *r, const struct im_conv *c, const char *kind, const char *body, int64_t also)
+{
+	return changed_with(r, c, kind, body, also, 0);
+}
+
 static enum err patch_conversation(struct req *r)
 {
 	static const struct field spec[] = {
-		{ "name", F_STRING, 0 }, { "notice", F_STRING, 0 }, { "who_adds", F_STRING, 0 }, { "mute_all", F_BOOL, 0 }, { 0 }
+		{ "name", F_STRING, 0 }, { "notice", F_STRING, 0 }, { "who_adds", F_STRING, 0 }, { "mute_all", F_BOOL, 0 },
+		{ "avatar_file_id", F_ANY, 0 }, { 0 }
 	};
 	struct im_conv c;
 	struct im_seat seat;
@@ -458,20 +480,39 @@ static enum err patch_conversation(struct req *r)
 		req_extra(r, "field", json_string("who_adds"));
 		return req_fail(r, ERR_INVALID_VALUE, "'who_adds' must be members or admins");
 	}
+	/* The avatar: an image the caller uploaded (or sees), or null to clear it. */
+	json_t *avatar = json_object_get(r->body, "avatar_file_id");
+	int64_t fid = 0;
+	if (avatar && !json_is_null(avatar)) {
+		struct jsonw scratch;
+		enum err e = ERR_OK;
+		jsonw_init(&scratch);
+		jsonw_open(&scratch, NULL, '{');
+		int bad_file = !json_is_string(avatar) || id_parse(json_string_value(avatar), &fid) ||
+			       file_describe(st, c.eid, fid, r->user_id, "image", &scratch, &e);
+		jsonw_release(&scratch);
+		if (bad_file) {
+			req_extra(r, "field", json_string("avatar_file_id"));
+			return req_fail(r, e == ERR_INVALID_VALUE ? e : ERR_FILE_NOT_FOUND, "'avatar_file_id' must name an image you uploaded");
+		}
+	}
 	struct store_stmt *s = store_prepare(st,
 		"UPDATE conversations SET name = coalesce(?, name), notice = coalesce(?, notice), who_adds = coalesce(?, who_adds),"
-		" mute_all = coalesce(?, mute_all) WHERE id = ?");
+		" mute_all = coalesce(?, mute_all), avatar_file_id = CASE WHEN ? THEN NULLIF(?, 0) ELSE avatar_file_id END"
+		" WHERE id = ?");
 	name ? store_bind_text(s, 1, name, -1) : store_bind_null(s, 1);
 	notice ? store_bind_text(s, 2, notice, -1) : store_bind_null(s, 2);
 	who ? store_bind_text(s, 3, who, -1) : store_bind_null(s, 3);
 	mute ? store_bind_int(s, 4, json_is_true(mute)) : store_bind_null(s, 4);
-	store_bind_int(s, 5, c.id);
+	store_bind_int(s, 5, avatar != NULL);
+	store_bind_int(s, 6, fid);
+	store_bind_int(s, 7, c.id);
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the change");
 	json_t *body = json_deep_copy(r->body);
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	rc = changed(r, &c, "group_update", text ? text : "{}", 0);
+	rc = changed_with(r, &c, "group_update", text ? text : "{}", 0, fid);
 	free(text);
 	return rc ? rc : reply_conversation(r, 200, c.id);
 }

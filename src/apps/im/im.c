@@ -53,8 +53,10 @@ int im_file_visible(struct store *st, int64_t eid, int64_t fid, int64_t uid)
 {
 	struct store_stmt *s = store_prepare(st,
 		"SELECT 1 FROM message_files f JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq = f.seq"
-		" JOIN conversation_members c ON c.conversation_id = f.conversation_id AND c.user_id = ?"
-		" WHERE f.enterprise_id = ? AND f.file_id = ? AND m.recalled_at IS NULL AND m.seq > c.joined_seq LIMIT 1");
+		" JOIN conversation_members c ON c.conversation_id = f.conversation_id AND c.user_id = ?1"
+		" WHERE f.enterprise_id = ?2 AND f.file_id = ?3 AND m.recalled_at IS NULL AND m.seq > c.joined_seq"
+		" UNION ALL SELECT 1 FROM conversations v JOIN conversation_members c ON c.conversation_id = v.id AND c.user_id = ?1"
+		" WHERE v.enterprise_id = ?2 AND v.avatar_file_id = ?3 AND v.dissolved_at IS NULL LIMIT 1");
 	if (!s)
 		return -1;
 	store_bind_int(s, 1, uid);

@@ -22,7 +22,7 @@ int im_members(struct store *st, int64_t cid, int64_t **users /* OUT */, size_t 
 
 /*
  * Whether uid may fetch file fid of eid: a member of a conversation holding a message that
- * carries it, sent after they joined and not recalled.  (The uploader's own right before sending
+ * carries it, sent after they joined and not recalled, or whose avatar it is.  (The uploader's own right before sending
  * is the file module's to judge.)  1, 0, or -1.
  */
 int im_file_visible(struct store *st, int64_t eid, int64_t fid, int64_t uid);

@@ -19,6 +19,7 @@ const struct pi_column im_pi[] = {
 	{ "conversations", "kind", PI_NONE, NULL, CHAT, "none", CONV_KEEP, ERASE_DELETE_ROW },
 	{ "conversations", "name", PI_CONTENT, NULL, CHAT, "contract", CONV_KEEP, ERASE_DELETE_ROW },
 	{ "conversations", "notice", PI_CONTENT, NULL, CHAT, "contract", CONV_KEEP, ERASE_DELETE_ROW },
+	{ "conversations", "avatar_file_id", PI_CONTENT, NULL, CHAT, "contract", CONV_KEEP, ERASE_DELETE_ROW },
 	/* A bare user id; ownership passes on when its owner leaves the conversation or enterprise. */
 	{ "conversations", "owner_id", PI_IDENTITY, NULL, CHAT, "contract", CONV_KEEP, ERASE_KEEP },
 	{ "conversations", "department_id", PI_NONE, NULL, CHAT, "none", CONV_KEEP, ERASE_DELETE_ROW },
