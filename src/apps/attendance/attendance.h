@@ -1,0 +1,106 @@
+/*
+ * Smart attendance (issue 6): attendance groups and their rules, the work calendar, punch
+ * places (geofences, Wi-Fi), punches collected only under a live consent, anti-cheating with as
+ * little data as possible, day results, make-up requests and reports.  The module is split by
+ * what each part owns:
+ *
+ *   rules.c, rule_routes.c, calendar.c   groups, rules, rosters, places, the work calendar
+ *   punch.c, punch_routes.c             punching, devices, flags and review, raw locations
+ *   result.c, report_routes.c           day results, make-up requests, summaries, exports
+ *
+ * This header is the contract between them: what each part offers the others.
+ */
+#ifndef ATRIUM_APPS_ATTENDANCE_H
+#define ATRIUM_APPS_ATTENDANCE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "store/store.h"
+
+#define ATT_MAX_SHIFTS 4   /* shifts in one day of a rule */
+#define ATT_MAX_BREAKS 2   /* rest breaks in one shift */
+#define ATT_MAX_PLACES 64  /* punch places of one group */
+#define ATT_DAY_LEN 11     /* "YYYY-MM-DD" and a NUL */
+
+/* ---- rules (rules.c) ---- */
+
+enum att_rule_kind {
+	ATT_FIXED,     /* the same shifts every working day of the calendar */
+	ATT_SCHEDULED, /* a roster names each person's shift (or rest) per day */
+	ATT_FLEXIBLE,  /* hours per day, any time */
+	ATT_FREE,      /* punches recorded, nothing judged */
+};
+
+/* Times are minutes after local midnight; an end before its start ends the next day. */
+struct att_shift {
+	char name[32];          /* "" for the shift of a fixed rule; a roster's shift name otherwise */
+	int start, end;
+	int late_grace;         /* minutes after start still on time */
+	int early_grace;        /* minutes before end still not early */
+	int flex;               /* minutes the start may move later, the end moving with it */
+	int breaks[ATT_MAX_BREAKS][2];
+	int nbreaks;
+};
+
+/* A group's rule as the other parts use it. */
+struct att_rule {
+	int64_t group_id, enterprise_id;
+	enum att_rule_kind kind;
+	struct att_shift shifts[ATT_MAX_SHIFTS]; /* fixed: the day's shifts; scheduled: the roster's named shifts */
+	int nshifts;
+	int hours_per_day;              /* flexible: minutes of work a day expects (hours × 60) */
+	int allow_field;                /* punches outside every place allowed (flagged for review) */
+	int makeup_per_month;           /* make-up requests a person may make a month */
+	int device_changes_per_month;   /* device changes allowed without approval (0: each needs it) */
+	int location_retention_days;    /* raw coordinates kept this long (default 30) */
+	int max_speed_kmh;              /* movement between punches faster than this is flagged */
+	int max_accuracy_m;             /* a location less accurate than this is flagged */
+	int clock_skew_s;               /* a client time further than this from the server's is flagged */
+};
+
+/*
+ * The group uid belongs to in eid (by person, else by department — their primary one first,
+ * then those above it — with exceptions removed) and its rule into *rule.  1, 0 when none, -1.
+ */
+int att_rule_of(struct store *st, int64_t eid, int64_t uid, struct att_rule *rule /* OUT */);
+
+/*
+ * The shifts uid works on day under rule: a fixed rule's shifts on the calendar's working days,
+ * the roster's shift for a scheduled rule; none on rest days.  The count, or -1.
+ */
+int att_shifts_on(struct store *st, const struct att_rule *rule, int64_t uid, const char *day,
+		  struct att_shift *out /* [ATT_MAX_SHIFTS] */);
+
+/* A punch place. */
+struct att_place {
+	int64_t id;
+	int wifi;                /* 0: a geofence; 1: a Wi-Fi network */
+	double latitude, longitude; /* WGS-84 */
+	int radius_m;
+	char ssid[33], bssid[18]; /* bssid lowercase aa:bb:cc:dd:ee:ff, "" to match by ssid alone */
+	char name[65];
+};
+
+/* The places of group gid: the count (at most max), or -1. */
+int att_places(struct store *st, int64_t eid, int64_t gid, struct att_place *out, size_t max);
+
+/* ---- the calendar (calendar.c) ---- */
+
+/* Whether day ("YYYY-MM-DD") is a working day of eid's calendar: 1, 0, or -1. */
+int att_is_workday(struct store *st, int64_t eid, const char *day);
+
+/* ---- results (result.c) ---- */
+
+/*
+ * Recomputes uid's result of day in eid from rule, calendar, punches and approved make-ups, and
+ * stores it (inside the caller's transaction).  Called after a punch, a make-up decision, and by
+ * the rules part when a rule or the calendar changes (for the days affected).  0 or -1.
+ */
+int att_day_compute(struct store *st, int64_t eid, int64_t uid, const char *day);
+
+/*
+ * Marks every stored result of eid from day `from` on as stale (a rule or the calendar changed);
+ * reading a stale result recomputes it.  0 or -1.
+ */
+int att_days_stale(struct store *st, int64_t eid, const char *from);
+
+#endif
