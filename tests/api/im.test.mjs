@@ -391,6 +391,7 @@ test('department and all-staff groups follow the structure', async (t) => {
   assert.deepEqual(ids(dg), [owner.user.id, wang.user.id, li.user.id].sort(), 'the department and those below it');
   assertProblem(await srv.req('POST', C, { token: owner.token, body: { kind: 'department', department_id: rd } }), 409, 'conversation_exists');
   assertProblem(await srv.req('POST', `${C}/${dg.id}/members`, { token: owner.token, body: { user_ids: [zhao.user.id] } }), 403, 'forbidden');
+  assertProblem(await srv.req('DELETE', `${C}/${dg.id}/members/me`, { token: wang.token }), 403, 'forbidden');
 
   // Placing and moving people changes the group by itself.
   await place(zhao, fe);

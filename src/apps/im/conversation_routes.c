@@ -627,6 +627,8 @@ static enum err delete_member_me(struct req *r)
 		return rc;
 	if (!strcmp(c.kind, "direct"))
 		return req_fail(r, ERR_FORBIDDEN, "a one-to-one conversation cannot be left; mute or unpin it instead");
+	if (strcmp(c.kind, "group"))
+		return req_fail(r, ERR_FORBIDDEN, "this group follows the enterprise's structure; mute it instead");
 	int64_t seq = im_seat_leave(r->app->st, c.eid, c.id, r->user_id);
 	if (!seq)
 		return req_fail(r, ERR_INTERNAL, "cannot leave");
