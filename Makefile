@@ -112,6 +112,7 @@ bench: deps
 	bench/export
 	bench/address-book
 	node bench/ws-idle.mjs
+	bench/im
 
 clean:
 	rm -rf build
