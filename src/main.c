@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "admin.h"
 #include "apps/account/account.h"
+#include "apps/attendance/attendance.h"
 #include "apps/im/file.h"
 #include "apps/im/im.h"
 #include "apps/im/writer.h"
@@ -95,6 +96,8 @@ static int serve(const struct config *cfg)
 		{ "import", import_job, &imports },
 		{ "export", export_job, &exports },
 		{ "privacy-clock", requests_clock_job, &privacy_clock },
+		/* Closed days are judged off the loops, so attendance reports only read (apps/attendance). */
+		{ "attendance-results", att_results_job, NULL },
 		{ 0 }
 	};
 

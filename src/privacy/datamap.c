@@ -2,9 +2,9 @@
 #include <string.h>
 #include "privacy/datamap.h"
 
-static const struct pi_column *const modules[] = { privacy_pi, account_pi, notify_pi, audit_pi, erasure_pi, export_pi, requests_pi, operators_pi, org_pi, join_pi, contact_pi, im_pi, file_pi, im_search_pi };
+static const struct pi_column *const modules[] = { privacy_pi, account_pi, notify_pi, audit_pi, erasure_pi, export_pi, requests_pi, operators_pi, org_pi, join_pi, contact_pi, im_pi, file_pi, im_search_pi, attendance_punch_pi, attendance_rules_pi, attendance_result_pi };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
-static const struct pi_dataset *const module_sets[] = { privacy_sets, account_sets, notify_sets, audit_sets, erasure_sets, export_sets, requests_sets, operators_sets, org_sets, join_sets, contact_sets, im_sets, file_sets, im_search_sets };
+static const struct pi_dataset *const module_sets[] = { privacy_sets, account_sets, notify_sets, audit_sets, erasure_sets, export_sets, requests_sets, operators_sets, org_sets, join_sets, contact_sets, im_sets, file_sets, im_search_sets, attendance_punch_sets, attendance_rules_sets, attendance_result_sets };
 #define NSETS (sizeof(module_sets) / sizeof(module_sets[0]))
 
 const struct pi_column *datamap_find(const char *table, const char *column)

@@ -94,7 +94,7 @@ struct legal_basis {
 const struct legal_basis *datamap_basis(const char *basis);
 
 /* The modules' tables (in their *_pi.c). */
-extern const struct pi_column privacy_pi[], account_pi[], notify_pi[], audit_pi[], erasure_pi[], export_pi[], requests_pi[], operators_pi[], org_pi[], join_pi[], contact_pi[], im_pi[], file_pi[], im_search_pi[];
-extern const struct pi_dataset privacy_sets[], account_sets[], notify_sets[], audit_sets[], erasure_sets[], export_sets[], requests_sets[], operators_sets[], org_sets[], join_sets[], contact_sets[], im_sets[], file_sets[], im_search_sets[];
+extern const struct pi_column privacy_pi[], account_pi[], notify_pi[], audit_pi[], erasure_pi[], export_pi[], requests_pi[], operators_pi[], org_pi[], join_pi[], contact_pi[], im_pi[], file_pi[], im_search_pi[], attendance_punch_pi[], attendance_rules_pi[], attendance_result_pi[];
+extern const struct pi_dataset privacy_sets[], account_sets[], notify_sets[], audit_sets[], erasure_sets[], export_sets[], requests_sets[], operators_sets[], org_sets[], join_sets[], contact_sets[], im_sets[], file_sets[], im_search_sets[], attendance_punch_sets[], attendance_rules_sets[], attendance_result_sets[];
 
 #endif

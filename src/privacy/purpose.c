@@ -17,9 +17,11 @@
  * data asks again).
  */
 const struct purpose purposes[] = {
-	{ "attendance_location", 1, "考勤定位", "Attendance location",
-	  "打卡时获取您的精确位置，用于判断是否在考勤地点范围内。只在您点击打卡的那一刻获取一次，不在后台持续定位；每次打卡的位置随考勤记录加密保存。",
-	  "Reads your precise location at the moment you punch in or out, to check that you are within an attendance site. Read once per punch, never tracked in the background; each punch's location is kept, encrypted, with its attendance record.",
+	/* Version 2: says how long the raw coordinates are kept, now that they are deleted after the
+	 * enterprise's period and the punch keeps only the place and the distance. */
+	{ "attendance_location", 2, "考勤定位", "Attendance location",
+	  "打卡时获取您的精确位置，用于判断是否在考勤地点范围内。只在您点击打卡的那一刻获取一次，不在后台持续定位。打卡记录只保留匹配到的考勤地点和距离；原始坐标用您的密钥加密保存，到企业设定的期限（默认 30 天）即删除。",
+	  "Reads your precise location at the moment you punch in or out, to check that you are within an attendance site. Read once per punch, never tracked in the background. The punch keeps only the site it matched and the distance; the raw coordinates are kept encrypted with your key and deleted after the period your enterprise sets (30 days unless it sets another).",
 	  PURPOSE_REQUIRED, PERM_LOCATION, 1, "consent", CORE, PII("location") },
 	{ "attendance_wifi", 1, "考勤 Wi-Fi", "Attendance Wi-Fi",
 	  "打卡时读取手机当前连接的 Wi-Fi 名称和路由器地址（BSSID），用于判断是否连接了公司的考勤 Wi-Fi。手机系统要求此项使用位置权限，但不会获取您的位置。",
@@ -49,9 +51,11 @@ const struct purpose purposes[] = {
 	  "在您发送图片、设置头像或上传附件时读取您选中的照片和文件；只读取您选中的，不扫描相册。",
 	  "Reads the photos and files you pick when you send a picture, set an avatar or attach a file; only what you pick, the library is never scanned.",
 	  PURPOSE_REQUIRED, PERM_PHOTOS, 0, "consent", CORE, PII("photos") },
-	{ "app_list_anti_cheating", 1, "应用列表（考勤防作弊）", "Installed apps (attendance anti-cheating)",
-	  "打卡时检查手机上是否装有虚拟定位、改机等作弊工具，以保证考勤记录真实。只在手机上比对作弊工具名单，不上传您的应用列表。",
-	  "When you punch, checks whether location-faking or device-spoofing tools are installed, so attendance records can be trusted. The check runs against a list of such tools on the phone; your app list is not uploaded.",
+	/* Version 2: the check runs on the server, against the enterprise's list, as the text now
+	 * says; version 1 said it ran on the phone, which asked for something else. */
+	{ "app_list_anti_cheating", 2, "应用列表（考勤防作弊）", "Installed apps (attendance anti-cheating)",
+	  "打卡时，手机把已安装应用的标识（包名，或其 SHA-256 散列值）随打卡发送；服务器只在内存中将其与企业设定的虚拟定位、改机等作弊工具名单比对，只保存“是否装有名单中的工具”这一结果，不保存您的应用列表。不同意时照常打卡，只是不做此项检查。",
+	  "When you punch, your phone sends the identifiers of your installed apps (package names, or their SHA-256 hashes) with the punch; the server compares them in memory with your enterprise's list of location-faking and device-spoofing tools and keeps only the result, whether such a tool is installed, never your app list. Without this consent you punch as usual, without the check.",
 	  PURPOSE_OPTIONAL, PERM_APP_LIST, 0, "consent", CONTRACTED, PII("device", "installed apps") },
 	{ "phone_state_security", 1, "设备状态（账号安全）", "Phone state (account security)",
 	  "读取设备型号、系统版本和设备标识，用于识别新设备登录并通知您，防止账号被盗用。不读取通话记录、通话内容或电话号码。",

@@ -48,14 +48,20 @@ static int64_t requests_due(const struct config *cfg, int64_t now)
 	return days_before(now, RETENTION_REQUEST_DAYS);
 }
 
+static int64_t device_changes_due(const struct config *cfg, int64_t now)
+{
+	return days_before(now, RETENTION_DEVICE_CHANGE_DAYS);
+}
+
 /*
  * Exports have no rule here: their registry entry keeps the record while the account exists and
  * deletes the file 7 days after it is ready, which the export job does (privacy/export.h).
  *
  * One rule: the rows of table that are due at a cutoff.  select finds them in id order after a
  * cursor (binds: cursor, cutoff, limit), so each batch continues where the last stopped and a
- * sweep reads the table once by its primary key; delete removes one by id.  The rule applies only
- * when the data map declares both the table's id and the column it judges by.
+ * sweep reads the table once by its primary key; delete removes one by id, or, where the row
+ * outlives part of it, clears that part (and the column judged by, so it is not due again).  The
+ * rule applies only when the data map declares both the table's id and the column it judges by.
  */
 static const struct rule {
 	const char *table, *column, *what;
@@ -84,6 +90,15 @@ static const struct rule {
 	  " WHERE m.id > ? AND s.retention_days IS NOT NULL AND m.created_at < ? - s.retention_days * 86400000"
 	  " ORDER BY m.id LIMIT ?",
 	  "DELETE FROM messages WHERE id = ?", now_due },
+	/* A punch keeps its place and distance; its raw coordinates go once their enterprise's
+	 * period (location_retention_days, stamped on the punch) has passed: the "delete" of this
+	 * rule clears the sealed column, not the row. */
+	{ "attendance_punches", "location_expires_at", "raw punch coordinates past their enterprise's retention period (the punch stays)",
+	  "SELECT id FROM attendance_punches WHERE id > ? AND location_expires_at <= ? ORDER BY id LIMIT ?",
+	  "UPDATE attendance_punches SET location_sealed = NULL, location_expires_at = NULL WHERE id = ?", now_due },
+	{ "attendance_device_changes", "decided_at", "device change requests decided more than 90 days ago",
+	  "SELECT id FROM attendance_device_changes WHERE id > ? AND decided_at < ? ORDER BY id LIMIT ?",
+	  "DELETE FROM attendance_device_changes WHERE id = ?", device_changes_due },
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 

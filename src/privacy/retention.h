@@ -15,6 +15,8 @@
 #define RETENTION_NOTIFICATION_DAYS 180
 /* Closed rights requests are kept this long (3 years, one of them a leap year). */
 #define RETENTION_REQUEST_DAYS 1096
+/* Decided attendance device changes are kept this long: the monthly limit looks back a month. */
+#define RETENTION_DEVICE_CHANGE_DAYS 90
 
 struct retention_opts {
 	int batch;                /* rows per transaction; 0: RETENTION_BATCH */

@@ -262,7 +262,7 @@ test('a receipt verifies offline with the published key, and a tampered one does
   assert.equal(receipt.granted, true);
   assert.equal(receipt.device_id, a.device.id);
   assert.equal(receipt.purpose_id, 'attendance_location');
-  assert.equal(receipt.purpose_version, 1);
+  assert.equal(receipt.purpose_version, 2); // attendance_location, raised when its text said how long coordinates stay
 
   const tampered = text.replace('"granted":true', '"granted":false');
   assert.notEqual(tampered, text);

@@ -203,7 +203,7 @@ test('HTTP/1.1 without an upgrade, and HTTP/2, get 426 websocket_required', asyn
 });
 
 test('silent sockets are pinged, and closed when they do not answer', async (t) => {
-  const s = await startServer(t, { args: ['--ws-ping', '1'] });
+  const s = await startServer(t, { args: ['--ws-ping', '2'] });
   const who = await s.signUp();
   const alive = await wsSignIn(s, who, t); // answers pings (the ws default)
   const mute = await WsClient.open(s, { autoPong: false });
@@ -212,7 +212,7 @@ test('silent sockets are pinged, and closed when they do not answer', async (t) 
   mute.ws.on('ping', () => { pinged += 1; });
   mute.send({ type: 'auth', token: who.token });
   await mute.nextType('ready');
-  const { code } = await mute.closedWithin(5000);
+  const { code } = await mute.closedWithin(15000);
   assert.ok(pinged >= 1, 'the server pinged first');
   assert.equal(code, 1006, 'a dead socket is dropped without a closing handshake');
   assert.equal(alive.closeInfo, null, 'a socket that answers stays open');

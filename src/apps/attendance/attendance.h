@@ -4,7 +4,8 @@
  * little data as possible, day results, make-up requests and reports.  The module is split by
  * what each part owns:
  *
- *   rules.c, rule_routes.c, calendar.c   groups, rules, rosters, places, the work calendar
+ *   rules.c, rule_routes.c, calendar.c,  groups, rules, rosters, places, the work calendar
+ *   calendar_routes.c (rules_int.h)
  *   punch.c, punch_routes.c             punching, devices, flags and review, raw locations
  *   result.c, report_routes.c           day results, make-up requests, summaries, exports
  *
@@ -88,6 +89,53 @@ int att_places(struct store *st, int64_t eid, int64_t gid, struct att_place *out
 /* Whether day ("YYYY-MM-DD") is a working day of eid's calendar: 1, 0, or -1. */
 int att_is_workday(struct store *st, int64_t eid, const char *day);
 
+/*
+ * Time zones.  An enterprise keeps one (default Asia/Shanghai); days are its local dates.  Only
+ * zones without daylight saving are offered, so a zone is a fixed offset and local time is UTC
+ * plus that offset: no TZ variable, no localtime_r, safe on every thread.
+ */
+
+/* eid's offset from UTC in minutes east (480 for Asia/Shanghai) into *minutes.  0 or -1. */
+int att_zone_offset(struct store *st, int64_t eid, int *minutes /* OUT */);
+
+/* The local date of the instant ms (Unix milliseconds) at offset minutes east of UTC, and the
+ * minute after local midnight into *minute (may be NULL). */
+void att_local_time(int64_t ms, int offset, char day[ATT_DAY_LEN] /* OUT */, int *minute /* OUT */);
+
+/* The Unix milliseconds of local midnight starting day at offset, or INT64_MIN for a bad day. */
+int64_t att_day_ms(const char *day, int offset);
+
+/* Whether day is a real date written "YYYY-MM-DD" (years 1970 to 9999): 1 or 0. */
+int att_day_valid(const char *day);
+
+/* The date n days after day (n may be negative) into out; "" for a bad day. */
+void att_day_add(const char *day, int n, char out[ATT_DAY_LEN] /* OUT */);
+
+/* The ISO weekday of day: 1 Monday … 7 Sunday, or 0 for a bad day. */
+int att_weekday(const char *day);
+
+/* ---- punches (punch.c) ---- */
+
+/* What review made of a punch: flagged ones wait for an administrator, rejected ones do not count. */
+enum att_review { ATT_REVIEW_NONE, ATT_REVIEW_PENDING, ATT_REVIEW_ACCEPTED, ATT_REVIEW_REJECTED };
+
+/* A punch as day results use it. */
+struct att_punch {
+	int64_t id;
+	int64_t at;            /* server time, Unix milliseconds: what counts, never the phone's clock */
+	int64_t place_id;      /* the place matched; 0 outside every place */
+	int field;             /* a field punch (outside every place, allowed by the rule) */
+	unsigned flags;        /* what anti-cheating flagged (enum punch_flags); 0 for none */
+	enum att_review review;
+};
+
+/*
+ * uid's punches in eid made at from <= at < to, oldest first, those rejected in review left out:
+ * the count (at most max), or -1.
+ */
+int att_punches_between(struct store *st, int64_t eid, int64_t uid, int64_t from, int64_t to,
+			struct att_punch *out /* [max] */, size_t max);
+
 /* ---- results (result.c) ---- */
 
 /*
@@ -102,5 +150,12 @@ int att_day_compute(struct store *st, int64_t eid, int64_t uid, const char *day)
  * reading a stale result recomputes it.  0 or -1.
  */
 int att_days_stale(struct store *st, int64_t eid, const char *from);
+
+/*
+ * The job (jobs/jobs.h) that keeps results ready for reports off the event loops: it judges
+ * again the results made stale or whose open window has closed, and judges every active
+ * member's closed days (up to yesterday) of each enterprise with attendance groups.  0 or -1.
+ */
+int att_results_job(struct store *st, struct store *rd, void *arg, int (*stopping)(void));
 
 #endif

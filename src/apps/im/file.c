@@ -25,6 +25,11 @@
 	"SELECT 1 FROM message_files f JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq = f.seq" \
 	" WHERE f.enterprise_id = files.enterprise_id AND f.file_id = files.id AND m.recalled_at IS NULL"
 
+/* A field punch's photo (attendance, migration 0024): kept while the punch names it, though no
+ * message ever carried it. */
+#define PUNCH_REFERENCE \
+	"SELECT 1 FROM attendance_punches p WHERE p.enterprise_id = files.enterprise_id AND p.photo_file_id = files.id"
+
 const char *const file_kind_names[FILE_KINDS] = { "image", "file", "voice" };
 
 int file_kind_parse(const char *name)
@@ -380,6 +385,7 @@ static int64_t expire_unsent(struct store *st, int64_t now)
 			return -1;
 		struct store_stmt *s = store_prepare(st,
 			"SELECT id FROM files WHERE status <> 'deleted' AND created_at < ? AND NOT EXISTS (" LIVE_REFERENCE ")"
+			" AND NOT EXISTS (" PUNCH_REFERENCE ")"
 			" ORDER BY created_at LIMIT ?");
 		store_bind_int(s, 1, now - FILE_UNSENT_MS);
 		store_bind_int(s, 2, SWEEP_BATCH);

@@ -5,7 +5,8 @@
  * uploader, and whoever im_file_visible() lets see a message carrying it.  An image is fetched
  * by nobody until the files job has re-encoded it without its metadata (EXIF, GPS…) and made its
  * thumbnail.  A file no message refers to any more goes, blobs and all; one never sent goes a day
- * after its upload (FILE_UNSENT_MS).  The routes are in file_routes.c.
+ * after its upload (FILE_UNSENT_MS), unless a field punch shows it (attendance).  The routes are
+ * in file_routes.c.
  */
 #ifndef ATRIUM_APPS_IM_FILE_H
 #define ATRIUM_APPS_IM_FILE_H

@@ -91,7 +91,9 @@ int org_allows(const struct org_member *m, enum org_right right)
 const char *const org_member_tables[] = {
 	"admin_scope_departments", "admin_rights", "department_heads", "member_departments",
 	"member_custom_values", "member_photos", "member_profiles", "members", "pending_members",
-	"conversation_members", NULL,
+	"conversation_members", "attendance_group_people", "attendance_roster", "attendance_days",
+	"attendance_months", "attendance_makeups", "attendance_punches", "attendance_devices",
+	"attendance_device_changes", NULL,
 };
 
 #define MAX_LEAVE_HOOKS 8
@@ -141,6 +143,16 @@ int org_erase_member(struct store *st, int64_t eid, int64_t uid)
 		/* out of every conversation of the enterprise (what becomes of their messages is the
 		 * IM module's leave hook, which runs first) */
 		"DELETE FROM conversation_members WHERE enterprise_id = ? AND user_id = ?",
+		/* the attendance group they were named into or excepted from, and their roster */
+		"DELETE FROM attendance_group_people WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM attendance_roster WHERE enterprise_id = ? AND user_id = ?",
+		/* their judged days and make-up requests: the enterprise's attendance records about them */
+		"DELETE FROM attendance_days WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM attendance_months WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM attendance_makeups WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM attendance_punches WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM attendance_devices WHERE enterprise_id = ? AND user_id = ?",
+		"DELETE FROM attendance_device_changes WHERE enterprise_id = ? AND user_id = ?",
 	};
 	_Static_assert(sizeof(sql) / sizeof(sql[0]) == sizeof(org_member_tables) / sizeof(org_member_tables[0]) - 1,
 		       "one statement per member table");
