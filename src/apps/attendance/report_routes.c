@@ -319,23 +319,24 @@ static enum err ensure_people(struct req *r, int64_t eid, const struct people *p
 				failed = need_unsettled(st, eid, p, strcmp(from, b) > 0 ? from : b, last, need);
 		}
 	}
-	size_t *todo = xmalloc((p->n ? p->n : 1) * sizeof(*todo)), ntodo = 0;
+	/* the people whose days in the range still need judging, by index into p */
+	size_t *unjudged = xmalloc((p->n ? p->n : 1) * sizeof(*unjudged)), nunjudged = 0;
 	for (size_t i = 0; i < p->n; i++)
 		if (need[i])
-			todo[ntodo++] = i;
+			unjudged[nunjudged++] = i;
 	free(need);
 	if (failed)
 		rc = store_failed(r);
-	for (size_t k = 0; k < ntodo && !rc; k += ENSURE_CHUNK) {
+	for (size_t k = 0; k < nunjudged && !rc; k += ENSURE_CHUNK) {
 		if ((rc = org_begin(r)))
 			break;
-		for (size_t j = k; j < ntodo && j < k + ENSURE_CHUNK && !rc; j++)
-			if (att_days_ensure(st, eid, p->ids[todo[j]], from, to, now))
+		for (size_t j = k; j < nunjudged && j < k + ENSURE_CHUNK && !rc; j++)
+			if (att_days_ensure(st, eid, p->ids[unjudged[j]], from, to, now))
 				rc = store_failed(r);
 		if (!rc)
 			rc = org_commit(r);
 	}
-	free(todo);
+	free(unjudged);
 	if (rc)
 		return rc;
 	return store_begin_read(st) == STORE_OK ? ERR_OK : req_fail(r, ERR_UNAVAILABLE, "the database is busy");
