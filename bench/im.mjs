@@ -35,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 if (process.env.BENCH_ATRIUM) process.env.ATRIUM_TEST_BIN = path.resolve(process.env.BENCH_ATRIUM);
 const lib = await import('../tests/api/lib/server.mjs');
+const { Outbox, pool, signUpMany } = await import('./lib.mjs');
 const { WsClient } = await import('../tests/api/lib/ws.mjs');
 
 const GROUPS = 10;
@@ -110,87 +111,6 @@ class Load {
   }
 }
 
-/** Reads codes as the server appends them to outbox/sms.jsonl. */
-class Outbox {
-  constructor(file) {
-    this.file = file;
-    this.offset = 0;
-    this.partial = '';
-    this.waiters = new Map();
-    this.codes = new Map();
-    this.timer = null;
-  }
-
-  // Read only while codes are awaited: a 5 ms poll would take CPU from what is measured.
-  start() { if (!this.timer) this.timer = setInterval(() => this.scan(), 5); }
-
-  scan() {
-    let fd;
-    try { fd = fs.openSync(this.file, 'r'); } catch { return; }
-    try {
-      const buf = Buffer.alloc(1 << 20);
-      for (;;) {
-        const n = fs.readSync(fd, buf, 0, buf.length, this.offset);
-        if (!n) break;
-        this.offset += n;
-        const lines = (this.partial + buf.subarray(0, n).toString()).split('\n');
-        this.partial = lines.pop();
-        for (const l of lines) {
-          if (!l) continue;
-          const j = JSON.parse(l);
-          if (j.kind !== 'code') continue;
-          const w = this.waiters.get(j.to);
-          if (w) { this.waiters.delete(j.to); w(j.code); } else this.codes.set(j.to, j.code);
-        }
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-
-  code(to) {
-    if (this.codes.has(to)) { const c = this.codes.get(to); this.codes.delete(to); return Promise.resolve(c); }
-    return new Promise((resolve) => this.waiters.set(to, resolve));
-  }
-
-  stop() { clearInterval(this.timer); this.timer = null; }
-}
-
-/** Runs fn(i) for i in [0, n), `width` at a time; the results in order. */
-async function pool(n, width, fn) {
-  const out = new Array(n);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
-    while (next < n) { const i = next++; out[i] = await fn(i); }
-  }));
-  return out;
-}
-
-/** Signs up count people numbered from `from` (distinct mobiles), 32 at a time. */
-async function signUpMany(srv, outbox, from, count) {
-  const policy = await srv.policyVersion();
-  outbox.start();
-  try {
-    return await signUpEach(srv, outbox, from, count, policy);
-  } finally {
-    outbox.stop();
-  }
-}
-
-function signUpEach(srv, outbox, from, count, policy) {
-  return pool(count, 32, async (k) => {
-    const i = from + k;
-    const phone = `139${String(i).padStart(8, '0')}`;
-    const code = outbox.code(`+86${phone}`);
-    const r = await srv.req('POST', '/api/v1/auth/sms-codes', { body: { phone, purpose: 'register' } });
-    if (r.status !== 202) throw new Error(`code request: ${lib.show(r)}`);
-    const body = { phone, code: await code, name: `成员${i}`, policy_version: policy, device: lib.device() };
-    const reg = await srv.req('POST', '/api/v1/auth/register', { body });
-    if (reg.status !== 201) throw new Error(`register: ${lib.show(reg)}`);
-    return { phone, token: reg.json.session.token, user: reg.json.user };
-  });
-}
-
 async function startMosquitto(dir) {
   const port = await lib.freePort();
   fs.mkdirSync(dir, { recursive: true });
@@ -256,9 +176,9 @@ async function main() {
   try {
     const outbox = new Outbox(path.join(srv.dataDir, 'outbox', 'sms.jsonl'));
     let t0 = Date.now();
-    const [owner] = await signUpMany(srv, outbox, 0, 1);
+    const [owner] = await signUpMany(lib, srv, outbox, 0, 1);
     const eid = await lib.createEnterprise(srv, owner, '基准科技');
-    const people = await signUpMany(srv, outbox, 1, GROUPS * PER);
+    const people = await signUpMany(lib, srv, outbox, 1, GROUPS * PER);
     say(`signed up ${people.length + 1} people in ${secs(t0)} s`);
     t0 = Date.now();
     await pool(people.length, 32, (i) => lib.addMember(srv, owner, eid, people[i], `成员${i + 1}`));
@@ -325,7 +245,7 @@ async function main() {
 
     // ---- 2. idle memory ----
     t0 = Date.now();
-    const more = await signUpMany(srv, outbox, 1 + people.length, Math.max(0, IDLE - people.length));
+    const more = await signUpMany(lib, srv, outbox, 1 + people.length, Math.max(0, IDLE - people.length));
     say(`signed up ${more.length} more people in ${secs(t0)} s`);
     const idleFile = path.join(tmp, 'idle.txt');
     fs.writeFileSync(idleFile, [...people, ...more].slice(0, IDLE).map((p) => `0 0 ${p.token}`).join('\n') + '\n');
