@@ -12,7 +12,7 @@
 #include "apps/attendance/attendance.h"
 #include "apps/im/file.h"
 #include "apps/im/im.h"
-#include "apps/im/writer.h"
+#include "store/writer.h"
 #include "apps/org/address_book.h"
 #include "apps/org/import.h"
 #include "apps/org/org.h"
@@ -171,14 +171,14 @@ static int serve(const struct config *cfg)
 		fprintf(stderr, "atrium: %s\n", err);
 		goto out;
 	}
-	/* Messages are stored by their own writer thread, in batches (apps/im/writer.h). */
-	if (im_writer_start(db_path, kr, err, sizeof(err))) {
+	/* Bursts of writes (messages, punches) are stored by one writer thread, in batches. */
+	if (writer_start(db_path, err, sizeof(err))) {
 		fprintf(stderr, "atrium: %s\n", err);
 		goto out;
 	}
 	rc = http_serve(cfg, db_path, kr, notify);
 out:
-	im_writer_stop();
+	writer_stop();
 	jobs_stop();
 	notify_free(notify);
 	store_close(st);

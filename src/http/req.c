@@ -647,6 +647,14 @@ void req_later_fail(struct req_later *l, enum err e, const char *detail)
 	free(l);
 }
 
+void req_later_extra(struct req_later *l, const char *key, json_t *value)
+{
+	if (l->f.r.h)
+		req_extra(&l->f.r, key, value);
+	else
+		json_decref(value);
+}
+
 const char *req_later_id(const struct req_later *l)
 {
 	return l->f.r.id;

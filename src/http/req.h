@@ -171,6 +171,8 @@ struct req_later;
 struct req_later *req_defer(struct req *r);
 void req_later_json(struct req_later *l, int status, const char *json, size_t len);
 void req_later_fail(struct req_later *l, enum err e, const char *detail);
+/* Adds a member to the problem body req_later_fail() will send, as req_extra() does (takes value). */
+void req_later_extra(struct req_later *l, const char *key, json_t *value);
 /* The request id of a deferred request, for logs. */
 const char *req_later_id(const struct req_later *l);
 

@@ -269,6 +269,19 @@ test('a retried idempotency key returns the same punch, never a second one', asy
   assert.equal(punchesOf(m, eid), 2);
 });
 
+test('acknowledged punches, stored in the writer\'s batches, survive kill -9', async () => {
+  const { eid, members } = await world({ people: 4 });
+  await Promise.all(members.map((m) => consent(m, 'attendance_wifi')));
+  // Many at once, so that they share the writer's batches.
+  const replies = await Promise.all(members.flatMap((m) => [1, 2, 3, 4, 5].map(() => punch(m, eid, { kind: 'wifi', wifi: WIFI }))));
+  for (const r of replies) assertStatus(r, 201);
+  assert.equal((await srv.kill9()).signal, 'SIGKILL');
+  await srv.start();
+  const stored = new Set();
+  for (const m of members) for (const p of await myPunches(m, eid)) stored.add(p.id);
+  assert.deepEqual([...stored].sort(), replies.map((r) => r.json.id).sort());
+});
+
 test('one bound device: another is refused until a change is approved, or the monthly allowance covers it', async () => {
   const { eid, owner, member: m, members } = await world({ people: 2 });
   const other = members[1];

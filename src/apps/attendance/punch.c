@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <sodium.h>
 #include "apps/attendance/punch.h"
+#include "apps/org/org.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "privacy/privacy.h"
@@ -312,4 +313,73 @@ int att_punches_between(struct store *st, int64_t eid, int64_t uid, int64_t from
 		rc = STORE_DONE; /* as many as the caller takes */
 	store_reset(s);
 	return rc == STORE_DONE ? (int)n : -1;
+}
+
+void punch_write_row(struct store *st, const struct keyring *kr, int64_t eid, struct store_stmt *s, enum punch_view view,
+		     int apps_checked, struct jsonw *w)
+{
+	unsigned flags = (unsigned)store_col_int(s, 12);
+	jsonw_open(w, NULL, '{');
+	jsonw_id(w, "id", store_col_int(s, 0));
+	if (view == PUNCH_VIEW_ADMIN)
+		org_write_person(st, kr, eid, store_col_int(s, 1), "user", w);
+	else
+		jsonw_id(w, "user_id", store_col_int(s, 1));
+	jsonw_str(w, "kind", store_col_text(s, 2));
+	jsonw_time(w, "punched_at", store_col_int(s, 3));
+	jsonw_str(w, "day", store_col_text(s, 4));
+	jsonw_time(w, "client_time", store_col_int(s, 5));
+	/* The device id is the person's own device data: shown to them, not to administrators,
+	 * who only need to know that the bound device punched (every stored punch did). */
+	if (view == PUNCH_VIEW_OWN)
+		jsonw_str(w, "device_id", store_col_text(s, 6));
+	jsonw_ref(w, "place_id", store_col_int(s, 7));
+	if (store_col_is_null(s, 8))
+		jsonw_null(w, "matched_by");
+	else
+		jsonw_str(w, "matched_by", store_col_text(s, 8));
+	jsonw_bool(w, "field", store_col_is_null(s, 7));
+	if (store_col_is_null(s, 9))
+		jsonw_null(w, "distance_m");
+	else
+		jsonw_int(w, "distance_m", store_col_int(s, 9));
+	jsonw_open(w, "flags", '[');
+	for (int i = 0; i < PUNCH_FLAGS_COUNT; i++)
+		if (flags & (1u << i))
+			jsonw_str(w, NULL, punch_flag_names[i]);
+	jsonw_close(w, ']');
+	jsonw_bool(w, "location_kept", (int)store_col_int(s, 10));
+	if (store_col_int(s, 10))
+		jsonw_time(w, "location_expires_at", store_col_int(s, 11));
+	else
+		jsonw_null(w, "location_expires_at");
+	if (store_col_is_null(s, 13))
+		jsonw_null(w, "note");
+	else
+		jsonw_str(w, "note", store_col_text(s, 13));
+	jsonw_ref(w, "photo_file_id", store_col_int(s, 14));
+	jsonw_str(w, "review", store_col_text(s, 15));
+	jsonw_ref(w, "reviewed_by", store_col_int(s, 16));
+	if (store_col_is_null(s, 17))
+		jsonw_null(w, "reviewed_at");
+	else
+		jsonw_time(w, "reviewed_at", store_col_int(s, 17));
+	if (apps_checked >= 0)
+		jsonw_bool(w, "apps_checked", apps_checked);
+	jsonw_close(w, '}');
+}
+
+int punch_render(struct store *st, const struct keyring *kr, int64_t eid, int64_t pid, enum punch_view view,
+		 int apps_checked, struct jsonw *w)
+{
+	struct store_stmt *s = store_prepare(st, PUNCH_COLUMNS " WHERE enterprise_id = ? AND id = ?");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, pid);
+	if (store_step(s) != STORE_ROW) {
+		store_reset(s);
+		return -1;
+	}
+	punch_write_row(st, kr, eid, s, view, apps_checked, w);
+	store_reset(s);
+	return 0;
 }

@@ -9,8 +9,14 @@
 #include <stdint.h>
 #include "apps/attendance/attendance.h"
 #include "core/geo.h"
+#include "core/err.h"
+#include "core/jsonw.h"
 #include "crypto/keyring.h"
+#include "http/loop.h"
+#include "http/req.h"
+#include "privacy/consent.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 #define PUNCH_KEY_MAX 128      /* bytes of an idempotency key */
 #define PUNCH_NOTE_MAX 500     /* characters of a field punch's note */
@@ -115,5 +121,75 @@ void punch_list_free(char **list, size_t n);
 /* The review state stored as name, and back (-1 for no such name). */
 const char *punch_review_name(enum att_review review);
 int punch_review_parse(const char *name);
+
+/* ---- one punch as the API shows it (punch.c) ---- */
+
+#define PUNCH_COLUMNS \
+	"SELECT id, user_id, kind, punched_at, day, client_time, device_id, place_id, matched_by, distance_m," \
+	" location_sealed IS NOT NULL, location_expires_at, flags, note, photo_file_id, review, reviewed_by," \
+	" reviewed_at FROM attendance_punches"
+
+enum punch_view { PUNCH_VIEW_OWN, PUNCH_VIEW_ADMIN };
+
+/* Writes the punch at the row of s (selected with PUNCH_COLUMNS) as view shows it: the person
+ * sees their device id, an administrator the person's name (a pseudonym once they left).
+ * apps_checked (0 or 1) is said only in the reply to the punch itself (-1: not said): whether the
+ * app list was looked at, under its consent. */
+void punch_write_row(struct store *st, const struct keyring *kr, int64_t eid, struct store_stmt *s, enum punch_view view,
+		     int apps_checked, struct jsonw *w);
+/* Reads punch pid of eid and writes it as punch_write_row() does: 0, or -1 when there is none. */
+int punch_render(struct store *st, const struct keyring *kr, int64_t eid, int64_t pid, enum punch_view view,
+		 int apps_checked, struct jsonw *w);
+
+/* ---- storing a punch (punch_write.c) ---- */
+
+/* uid's bound device into dev: 1, 0 when none is bound yet, -1. */
+int punch_bound_device(struct store *st, int64_t eid, int64_t uid, char dev[CONSENT_DEVICE_LEN] /* OUT */);
+/* Binds dev to uid (replacing the device bound before): 0 or -1. */
+int punch_bind_device(struct store *st, int64_t eid, int64_t uid, const char *dev, int64_t now);
+/* Recomputes uid's day (and the one before, when a shift of rule crosses midnight; rule may be
+ * NULL) after a punch of it changed: 0 or -1. */
+int punch_recompute(struct store *st, int64_t eid, int64_t uid, const char *day, const struct att_rule *rule);
+/* The punch uid made with idempotency key `key` in eid, or 0. */
+int64_t punch_by_key(struct store *st, int64_t eid, int64_t uid, const char *key);
+
+/*
+ * A punch the route has read, matched, judged and sealed, handed to the writer (store/writer.h).
+ * In the writer's transaction it is looked up by its key (a retry answers the punch made
+ * before), the consents its proofs stand on are checked again — so a revocation that came after
+ * the route's check still wins — the device is checked against the bound one (bound on the first
+ * punch, rebound within the rule's monthly allowance), the punch stored and the day recomputed.
+ * After the commit the client gets the answer on the loop the request came from.
+ */
+struct punch_write {
+	struct writer_item item; /* first: the writer's view */
+	const struct keyring *kr;
+	int64_t eid, uid, now, client_ms, place_id, photo, location_expires_at;
+	struct att_rule rule;
+	int offset;              /* the enterprise's zone, seconds east of UTC */
+	enum punch_kind kind;
+	const char *matched_by;  /* "location", "wifi", or NULL outside every place */
+	int distance_m;          /* -1: unknown */
+	unsigned flags;
+	int apps_checked;
+	const char *purposes[2]; /* the consents the proofs stand on (NULL: none) */
+	char key[PUNCH_KEY_MAX + 1], device[CONSENT_DEVICE_LEN], day[ATT_DAY_LEN];
+	char *note;              /* malloc'ed, or NULL */
+	uint8_t *sealed;         /* the coordinates, sealed for the person (malloc'ed), or NULL */
+	size_t sealed_len;
+
+	/* the outcome */
+	enum err err;
+	const char *detail, *purpose; /* purpose: of a consent found missing in the transaction */
+	int status;              /* 201 stored, 200 a retry of a stored punch */
+	char *reply;             /* the punch as the API shows it (malloc'ed) */
+	size_t reply_len;
+
+	struct loop *loop;       /* the answer goes out on this loop's thread */
+	struct req_later *later;
+};
+
+/* Queues p (taken: freed once answered). */
+void punch_write_submit(struct punch_write *p);
 
 #endif

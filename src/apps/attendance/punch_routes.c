@@ -45,83 +45,15 @@ static enum err bad_value(struct req *r, const char *field, const char *why)
 
 /* ---- one punch as the API shows it ---- */
 
-#define PUNCH_COLUMNS \
-	"SELECT id, user_id, kind, punched_at, day, client_time, device_id, place_id, matched_by, distance_m," \
-	" location_sealed IS NOT NULL, location_expires_at, flags, note, photo_file_id, review, reviewed_by," \
-	" reviewed_at FROM attendance_punches"
-
-enum view { VIEW_OWN, VIEW_ADMIN };
-
-/* Writes the punch at the row of s; apps_checked (0 or 1) is said only in the reply to the punch
- * itself (-1: not said): whether the app list was looked at, under its consent. */
-static void write_punch(struct req *r, int64_t eid, struct store_stmt *s, enum view view, int apps_checked,
-			struct jsonw *w)
-{
-	unsigned flags = (unsigned)store_col_int(s, 12);
-	jsonw_open(w, NULL, '{');
-	jsonw_id(w, "id", store_col_int(s, 0));
-	if (view == VIEW_ADMIN)
-		org_write_person(r->app->st, r->app->kr, eid, store_col_int(s, 1), "user", w);
-	else
-		jsonw_id(w, "user_id", store_col_int(s, 1));
-	jsonw_str(w, "kind", store_col_text(s, 2));
-	jsonw_time(w, "punched_at", store_col_int(s, 3));
-	jsonw_str(w, "day", store_col_text(s, 4));
-	jsonw_time(w, "client_time", store_col_int(s, 5));
-	/* The device id is the person's own device data: shown to them, not to administrators,
-	 * who only need to know that the bound device punched (every stored punch did). */
-	if (view == VIEW_OWN)
-		jsonw_str(w, "device_id", store_col_text(s, 6));
-	jsonw_ref(w, "place_id", store_col_int(s, 7));
-	if (store_col_is_null(s, 8))
-		jsonw_null(w, "matched_by");
-	else
-		jsonw_str(w, "matched_by", store_col_text(s, 8));
-	jsonw_bool(w, "field", store_col_is_null(s, 7));
-	if (store_col_is_null(s, 9))
-		jsonw_null(w, "distance_m");
-	else
-		jsonw_int(w, "distance_m", store_col_int(s, 9));
-	jsonw_open(w, "flags", '[');
-	for (int i = 0; i < PUNCH_FLAGS_COUNT; i++)
-		if (flags & (1u << i))
-			jsonw_str(w, NULL, punch_flag_names[i]);
-	jsonw_close(w, ']');
-	jsonw_bool(w, "location_kept", (int)store_col_int(s, 10));
-	if (store_col_int(s, 10))
-		jsonw_time(w, "location_expires_at", store_col_int(s, 11));
-	else
-		jsonw_null(w, "location_expires_at");
-	if (store_col_is_null(s, 13))
-		jsonw_null(w, "note");
-	else
-		jsonw_str(w, "note", store_col_text(s, 13));
-	jsonw_ref(w, "photo_file_id", store_col_int(s, 14));
-	jsonw_str(w, "review", store_col_text(s, 15));
-	jsonw_ref(w, "reviewed_by", store_col_int(s, 16));
-	if (store_col_is_null(s, 17))
-		jsonw_null(w, "reviewed_at");
-	else
-		jsonw_time(w, "reviewed_at", store_col_int(s, 17));
-	if (apps_checked >= 0)
-		jsonw_bool(w, "apps_checked", apps_checked);
-	jsonw_close(w, '}');
-}
-
 /* Replies with punch pid of eid as view shows it, with status.  ERR_OK, or the failure. */
-static enum err reply_punch(struct req *r, int status, int64_t eid, int64_t pid, enum view view, int apps_checked)
+static enum err reply_punch(struct req *r, int status, int64_t eid, int64_t pid, enum punch_view view, int apps_checked)
 {
-	struct store_stmt *s = store_prepare(r->app->st, PUNCH_COLUMNS " WHERE enterprise_id = ? AND id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, pid);
-	if (store_step(s) != STORE_ROW) {
-		store_reset(s);
-		return req_fail(r, ERR_INTERNAL, "cannot read the punch back");
-	}
 	struct jsonw w;
 	jsonw_init(&w);
-	write_punch(r, eid, s, view, apps_checked, &w);
-	store_reset(s);
+	if (punch_render(r->app->st, r->app->kr, eid, pid, view, apps_checked, &w)) {
+		jsonw_release(&w);
+		return req_fail(r, ERR_INTERNAL, "cannot read the punch back");
+	}
 	req_json_text(r, status, w.buf, w.len);
 	jsonw_release(&w);
 	return ERR_OK;
@@ -198,121 +130,7 @@ static enum err read_apps(struct req *r, json_t *a, const char ***apps, size_t *
 
 /* ---- the device bound to a person ---- */
 
-/* uid's bound device into dev: 1, 0 when none is bound yet, -1. */
-static int bound_device(struct store *st, int64_t eid, int64_t uid, char dev[CONSENT_DEVICE_LEN])
-{
-	struct store_stmt *s = store_prepare(st,
-		"SELECT device_id FROM attendance_devices WHERE enterprise_id = ? AND user_id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	enum store_rc rc = store_step(s);
-	if (rc == STORE_ROW)
-		snprintf(dev, CONSENT_DEVICE_LEN, "%s", store_col_text(s, 0));
-	store_reset(s);
-	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
-}
-
-static int bind_device(struct store *st, int64_t eid, int64_t uid, const char *dev, int64_t now)
-{
-	struct store_stmt *s = store_prepare(st,
-		"INSERT INTO attendance_devices (enterprise_id, user_id, device_id, bound_at) VALUES (?, ?, ?, ?)"
-		" ON CONFLICT (enterprise_id, user_id) DO UPDATE SET device_id = excluded.device_id,"
-		" bound_at = excluded.bound_at");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	store_bind_text(s, 3, dev, -1);
-	store_bind_int(s, 4, now);
-	return store_run(s) == STORE_DONE ? 0 : -1;
-}
-
-/* The Unix milliseconds at which the local month of now began in eid's zone. */
-static int64_t month_start(int64_t now, int offset)
-{
-	char day[ATT_DAY_LEN];
-	att_local_time(now, offset, day, NULL);
-	day[8] = '0';
-	day[9] = '1';
-	return att_day_ms(day, offset);
-}
-
-/* Changes uid's device without approval when the rule still allows one this month: 1 done,
- * 0 not allowed, -1. */
-static int auto_rebind(struct req *r, const struct att_rule *rule, int64_t eid, int64_t uid, const char *dev,
-		       int offset, int64_t now)
-{
-	struct store *st = r->app->st;
-	if (rule->device_changes_per_month <= 0)
-		return 0;
-	struct store_stmt *s = store_prepare(st,
-		"SELECT count(*) FROM attendance_device_changes WHERE enterprise_id = ? AND user_id = ?"
-		" AND status = 'automatic' AND created_at >= ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	store_bind_int(s, 3, month_start(now, offset));
-	if (store_step(s) != STORE_ROW) {
-		store_reset(s);
-		return -1;
-	}
-	int64_t used = store_col_int(s, 0);
-	store_reset(s);
-	if (used >= rule->device_changes_per_month)
-		return 0;
-	s = store_prepare(st,
-		"INSERT INTO attendance_device_changes (id, enterprise_id, user_id, device_id, reason, status, created_at,"
-		" decided_at) VALUES (?, ?, ?, ?, '', 'automatic', ?, ?)");
-	int64_t id = id_next();
-	store_bind_int(s, 1, id);
-	store_bind_int(s, 2, eid);
-	store_bind_int(s, 3, uid);
-	store_bind_text(s, 4, dev, -1);
-	store_bind_int(s, 5, now);
-	store_bind_int(s, 6, now);
-	if (store_run(s) != STORE_DONE || bind_device(st, eid, uid, dev, now))
-		return -1;
-	char object[AUDIT_OBJECT_LEN];
-	if (audit_append(st, uid, "attendance.device_change", uid, audit_object("device_request", id, object),
-			 "{\"status\":\"automatic\"}"))
-		return -1;
-	return 1;
-}
-
 /* ---- POST /enterprises/{eid}/attendance/punches ---- */
-
-/* Whether a shift of rule ends the day after it starts: a punch may then close yesterday. */
-static int crosses_midnight(const struct att_rule *rule)
-{
-	for (int i = 0; i < rule->nshifts; i++)
-		if (rule->shifts[i].end < rule->shifts[i].start)
-			return 1;
-	return 0;
-}
-
-/* Recomputes the day (and the one before, when a shift crosses midnight) after a punch changed. */
-static int recompute(struct store *st, int64_t eid, int64_t uid, const char *day, const struct att_rule *rule)
-{
-	if (att_day_compute(st, eid, uid, day))
-		return -1;
-	if (rule && crosses_midnight(rule)) {
-		char before[ATT_DAY_LEN];
-		att_day_add(day, -1, before);
-		if (*before && att_day_compute(st, eid, uid, before))
-			return -1;
-	}
-	return 0;
-}
-
-/* The punch uid made with key in eid, or 0. */
-static int64_t punch_by_key(struct store *st, int64_t eid, int64_t uid, const char *key)
-{
-	struct store_stmt *s = store_prepare(st,
-		"SELECT id FROM attendance_punches WHERE enterprise_id = ? AND user_id = ? AND idempotency_key = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, uid);
-	store_bind_text(s, 3, key, -1);
-	int64_t id = store_step(s) == STORE_ROW ? store_col_int(s, 0) : 0;
-	store_reset(s);
-	return id;
-}
 
 struct punch_in {
 	enum punch_kind kind;
@@ -405,7 +223,9 @@ static enum err check_apps(struct req *r, int64_t eid, const struct punch_in *in
 	return ERR_OK;
 }
 
-static enum err post_punch(struct req *r)
+/* Reads, matches, judges and seals the punch on the loop, in one read snapshot; the writer
+ * stores it (punch_write_submit) and the answer follows its commit. */
+static enum err judge_punch(struct req *r, struct punch_write *p)
 {
 	static const struct field spec[] = {
 		{ "idempotency_key", F_STRING, 1 }, { "kind", F_STRING, 1 }, { "client_time", F_STRING, 1 },
@@ -414,27 +234,26 @@ static enum err post_punch(struct req *r)
 		{ "photo_file_id", F_STRING, 0 }, { 0 }
 	};
 	struct store *st = r->app->st;
-	struct att_rule rule;
 	struct att_place places[ATT_MAX_PLACES];
 	struct punch_match match;
 	struct punch_prev prev;
 	struct punch_in in = { 0 };
-	char bound[CONSENT_DEVICE_LEN], day[ATT_DAY_LEN], text[160];
-	int64_t eid, uid = r->user_id, now = clock_now_ms(), pid;
-	uint8_t *sealed = NULL;
-	size_t sealed_len = 0;
-	int offset, checked = 0, blocked = 0, found;
+	char text[160];
+	int64_t pid;
+	int blocked = 0, found;
 	enum err rc;
 	/* Membership first: an outsider learns nothing, whatever they sent. */
-	if ((rc = org_require_body(r, ORG_MEMBER, spec, &eid, NULL)) || (rc = read_punch(r, &in)))
+	if ((rc = org_require(r, r->params[0], ORG_MEMBER, &p->eid, NULL)) || (rc = req_read_body(r)) ||
+	    (rc = req_check_body(r, spec)) || (rc = read_punch(r, &in)))
 		goto out;
+	p->uid = r->user_id;
 	/* A retry of a punch already made is that punch, whatever has changed since. */
-	if ((pid = punch_by_key(st, eid, uid, in.key))) {
-		store_rollback(st);
-		rc = reply_punch(r, 200, eid, pid, VIEW_OWN, -1);
+	if ((pid = punch_by_key(st, p->eid, p->uid, in.key))) {
+		rc = reply_punch(r, 200, p->eid, pid, PUNCH_VIEW_OWN, -1);
+		p->status = 200;
 		goto out;
 	}
-	if ((found = att_rule_of(st, eid, uid, &rule)) < 0) {
+	if ((found = att_rule_of(st, p->eid, p->uid, &p->rule)) < 0) {
 		rc = req_fail(r, ERR_INTERNAL, "cannot read your attendance rule");
 		goto out;
 	}
@@ -443,55 +262,43 @@ static enum err post_punch(struct req *r)
 		goto out;
 	}
 	/* PP-12, PP-13: each proof under its own live consent, on a device whose permission is not
-	 * off, checked before anything is stored; refusing one leaves the others working. */
-	if ((in.proof.has_location && (rc = consent_require_req(r, "attendance_location", in.device))) ||
-	    (in.proof.has_wifi && (rc = consent_require_req(r, "attendance_wifi", in.device))) ||
-	    (rc = check_apps(r, eid, &in, &checked, &blocked)))
+	 * off, checked before anything is stored (and again where it is stored); refusing one leaves
+	 * the others working. */
+	if (in.proof.has_location)
+		p->purposes[0] = "attendance_location";
+	if (in.proof.has_wifi)
+		p->purposes[in.proof.has_location] = "attendance_wifi";
+	for (int i = 0; i < 2 && p->purposes[i]; i++)
+		if ((rc = consent_require_req(r, p->purposes[i], in.device)))
+			goto out;
+	if ((rc = check_apps(r, p->eid, &in, &p->apps_checked, &blocked)))
 		goto out;
-	if (att_zone_offset(st, eid, &offset)) {
+	if (att_zone_offset(st, p->eid, &p->offset)) {
 		rc = req_fail(r, ERR_INTERNAL, "cannot read the enterprise's time zone");
 		goto out;
 	}
-	if ((found = bound_device(st, eid, uid, bound)) < 0) {
-		rc = req_fail(r, ERR_INTERNAL, "cannot read your bound device");
-		goto out;
-	}
-	int bind = !found;
-	if (found && strcmp(bound, in.device)) {
-		int done = auto_rebind(r, &rule, eid, uid, in.device, offset, now);
-		if (done < 0) {
-			rc = req_fail(r, ERR_INTERNAL, "cannot change your bound device");
-			goto out;
-		}
-		if (!done) {
-			rc = req_fail(r, ERR_DEVICE_NOT_BOUND, "punches come from the device bound to you; this is another one: "
-				      "ask for a device change (POST …/attendance/device-requests)");
-			goto out;
-		}
-	}
-	int n = att_places(st, eid, rule.group_id, places, ATT_MAX_PLACES);
+	int n = att_places(st, p->eid, p->rule.group_id, places, ATT_MAX_PLACES);
 	if (n < 0) {
 		rc = req_fail(r, ERR_INTERNAL, "cannot read your group's punch places");
 		goto out;
 	}
-	unsigned flags = 0;
 	if (!punch_match(&in.proof, places, (size_t)n, &match)) {
-		if (!rule.allow_field || !in.note) {
-			req_extra(r, "field_allowed", json_boolean(rule.allow_field));
+		if (!p->rule.allow_field || !in.note) {
+			req_extra(r, "field_allowed", json_boolean(p->rule.allow_field));
 			if (match.distance_m >= 0)
 				req_extra(r, "distance_m", json_integer(match.distance_m));
-			rc = req_fail(r, ERR_OUTSIDE_PLACES, rule.allow_field
+			rc = req_fail(r, ERR_OUTSIDE_PLACES, p->rule.allow_field
 				      ? "the punch is outside every punch place of your group: add a note to make it a field punch"
 				      : "the punch is outside every punch place of your group, and your rule allows no field punch");
 			goto out;
 		}
-		flags |= PUNCH_FLAG_FIELD;
+		p->flags |= PUNCH_FLAG_FIELD;
 	}
 	if (in.photo) {
 		struct jsonw scratch;
 		enum err ferr = ERR_OK;
 		jsonw_init(&scratch);
-		int bad = file_describe(st, eid, in.photo, uid, "image", &scratch, &ferr);
+		int bad = file_describe(st, p->eid, in.photo, p->uid, "image", &scratch, &ferr);
 		jsonw_release(&scratch);
 		if (bad) {
 			if (ferr != ERR_INTERNAL)
@@ -503,81 +310,70 @@ static enum err post_punch(struct req *r)
 	}
 	/* Anti-cheating: flags for review, never a silent rejection. */
 	if (in.mock)
-		flags |= PUNCH_FLAG_MOCK_LOCATION;
+		p->flags |= PUNCH_FLAG_MOCK_LOCATION;
 	if (in.rooted)
-		flags |= PUNCH_FLAG_ROOTED;
+		p->flags |= PUNCH_FLAG_ROOTED;
 	if (blocked)
-		flags |= PUNCH_FLAG_CHEATING_APP;
+		p->flags |= PUNCH_FLAG_CHEATING_APP;
 	found = 0;
-	if (in.proof.has_location && rule.max_speed_kmh > 0 &&
-	    (found = punch_prev_located(st, r->app->kr, eid, uid, &prev)) < 0) {
+	if (in.proof.has_location && p->rule.max_speed_kmh > 0 &&
+	    (found = punch_prev_located(st, r->app->kr, p->eid, p->uid, &prev)) < 0) {
 		rc = req_fail(r, ERR_INTERNAL, "cannot read your previous punch");
 		goto out;
 	}
-	flags |= punch_judge(&rule, &in.proof, found ? &prev : NULL, now, in.client_ms);
+	p->now = clock_now_ms();
+	p->flags |= punch_judge(&p->rule, &in.proof, found ? &prev : NULL, p->now, in.client_ms);
 	/* The raw coordinates only sealed for the person, and only for the rule's retention. */
 	if (in.proof.has_location) {
 		if (punch_location_text(&in.proof, text, sizeof(text)) ||
-		    !(sealed = subject_seal(st, r->app->kr, uid, PUNCH_LOCATION_FIELD, text, &sealed_len))) {
+		    !(p->sealed = subject_seal(st, r->app->kr, p->uid, PUNCH_LOCATION_FIELD, text, &p->sealed_len))) {
 			sodium_memzero(text, sizeof(text));
 			rc = req_fail(r, ERR_INTERNAL, "cannot seal the location");
 			goto out;
 		}
 		sodium_memzero(text, sizeof(text));
+		int days = p->rule.location_retention_days > 0 ? p->rule.location_retention_days : 30;
+		p->location_expires_at = p->now + days * DAY_MS;
 	}
-	int days = rule.location_retention_days > 0 ? rule.location_retention_days : 30;
-	att_local_time(now, offset, day, NULL);
-	pid = id_next();
-	struct store_stmt *s = store_prepare(st,
-		"INSERT INTO attendance_punches (id, enterprise_id, user_id, idempotency_key, kind, punched_at, day,"
-		" client_time, device_id, place_id, matched_by, distance_m, location_sealed, location_expires_at, flags,"
-		" note, photo_file_id, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	store_bind_int(s, 1, pid);
-	store_bind_int(s, 2, eid);
-	store_bind_int(s, 3, uid);
-	store_bind_text(s, 4, in.key, -1);
-	store_bind_text(s, 5, punch_kind_name(in.kind), -1);
-	store_bind_int(s, 6, now);
-	store_bind_text(s, 7, day, -1);
-	store_bind_int(s, 8, in.client_ms);
-	store_bind_text(s, 9, in.device, -1);
-	if (match.place_id)
-		store_bind_int(s, 10, match.place_id);
-	else
-		store_bind_null(s, 10);
-	store_bind_text(s, 11, match.place_id ? (match.by_wifi ? "wifi" : "location") : NULL, -1);
-	if (match.distance_m >= 0)
-		store_bind_int(s, 12, match.distance_m);
-	else
-		store_bind_null(s, 12);
-	if (sealed) {
-		store_bind_blob(s, 13, sealed, sealed_len);
-		store_bind_int(s, 14, now + days * DAY_MS);
-	} else {
-		store_bind_null(s, 13);
-		store_bind_null(s, 14);
-	}
-	store_bind_int(s, 15, flags);
-	store_bind_text(s, 16, in.note, -1);
-	if (in.photo)
-		store_bind_int(s, 17, in.photo);
-	else
-		store_bind_null(s, 17);
-	store_bind_text(s, 18, punch_review_name(flags ? ATT_REVIEW_PENDING : ATT_REVIEW_NONE), -1);
-	if (store_run(s) != STORE_DONE || (bind && bind_device(st, eid, uid, in.device, now))) {
-		rc = req_fail(r, ERR_INTERNAL, "cannot store the punch");
+	if (in.note && !(p->note = strdup(in.note))) {
+		rc = req_fail(r, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (recompute(st, eid, uid, day, &rule)) {
-		rc = req_fail(r, ERR_INTERNAL, "cannot compute the day's result");
-		goto out;
-	}
-	if ((rc = org_commit(r)))
-		goto out;
-	rc = reply_punch(r, 201, eid, pid, VIEW_OWN, checked);
+	att_local_time(p->now, p->offset, p->day, NULL);
+	p->kind = in.kind;
+	p->client_ms = in.client_ms;
+	p->photo = in.photo;
+	p->place_id = match.place_id;
+	p->matched_by = match.place_id ? (match.by_wifi ? "wifi" : "location") : NULL;
+	p->distance_m = match.distance_m;
+	snprintf(p->key, sizeof(p->key), "%s", in.key);
+	snprintf(p->device, sizeof(p->device), "%s", in.device);
 out:
-	free(sealed);
 	free(in.apps);
+	return rc;
+}
+
+static enum err post_punch(struct req *r)
+{
+	struct punch_write *p = calloc(1, sizeof(*p));
+	if (!p)
+		return req_fail(r, ERR_INTERNAL, "out of memory");
+	p->distance_m = -1;
+	store_begin_read(r->app->st);
+	enum err rc = judge_punch(r, p);
+	store_end_read(r->app->st);
+	if (!rc && !p->status) {
+		p->kr = r->app->kr;
+		p->loop = r->app->loop;
+		if ((p->later = req_defer(r))) {
+			punch_write_submit(p);
+			return ERR_OK;
+		}
+		rc = req_fail(r, ERR_INTERNAL, "out of memory");
+	}
+	free(p->note);
+	free(p->sealed);
+	free(p);
 	return rc;
 }
 
@@ -642,7 +438,7 @@ static enum err get_my_punches(struct req *r)
 	jsonw_open(&w, "punches", '[');
 	enum store_rc src;
 	while ((src = store_step(s)) == STORE_ROW)
-		write_punch(r, eid, s, VIEW_OWN, -1, &w);
+		punch_write_row(r->app->st, r->app->kr, eid, s, PUNCH_VIEW_OWN, -1, &w);
 	store_reset(s);
 	if (src != STORE_DONE) {
 		jsonw_release(&w);
@@ -725,7 +521,7 @@ static enum err get_punches(struct req *r)
 		consumed++;
 		if (!me.scope_all && member_in_scope(r->app->st, &me, store_col_int(s, 1)) != 1)
 			continue;
-		write_punch(r, eid, s, VIEW_ADMIN, -1, &w);
+		punch_write_row(r->app->st, r->app->kr, eid, s, PUNCH_VIEW_ADMIN, -1, &w);
 		shown++;
 	}
 	/* A scan cut short by its own limit before the page filled goes on where it stopped. */
@@ -859,13 +655,13 @@ static enum err post_punch_review(struct req *r)
 	if (store_run(s) != STORE_DONE)
 		return req_fail(r, ERR_INTERNAL, "cannot store the review");
 	int found = att_rule_of(st, eid, uid, &rule);
-	if (found < 0 || recompute(st, eid, uid, day, found ? &rule : NULL))
+	if (found < 0 || punch_recompute(st, eid, uid, day, found ? &rule : NULL))
 		return req_fail(r, ERR_INTERNAL, "cannot compute the day's result");
 	if ((rc = org_audit(r, "attendance.punch_review", uid, "punch", pid,
 			    accept ? "{\"decision\":\"accept\"}" : "{\"decision\":\"reject\"}")) ||
 	    (rc = org_commit(r)))
 		return rc;
-	return reply_punch(r, 200, eid, pid, VIEW_ADMIN, -1);
+	return reply_punch(r, 200, eid, pid, PUNCH_VIEW_ADMIN, -1);
 }
 
 /* ---- device changes ---- */
@@ -926,7 +722,7 @@ static enum err post_device_request(struct req *r)
 		return bad_value(r, "device_id", "must be 1 to 128 bytes of text");
 	if ((rc = org_check_text(r, "reason", reason, 200, 0)))
 		return rc;
-	int found = bound_device(st, eid, uid, bound);
+	int found = punch_bound_device(st, eid, uid, bound);
 	if (found < 0)
 		return req_fail(r, ERR_INTERNAL, "cannot read your bound device");
 	if (!found || !strcmp(bound, dev))
@@ -1058,7 +854,7 @@ static enum err post_device_review(struct req *r)
 	store_bind_int(s, 3, now);
 	store_bind_int(s, 4, eid);
 	store_bind_int(s, 5, rid);
-	if (store_run(s) != STORE_DONE || (approve && bind_device(st, eid, uid, dev, now)))
+	if (store_run(s) != STORE_DONE || (approve && punch_bind_device(st, eid, uid, dev, now)))
 		return req_fail(r, ERR_INTERNAL, "cannot store the decision");
 	if ((rc = org_audit(r, "attendance.device_change", uid, "device_request", rid,
 			    approve ? "{\"status\":\"approved\"}" : "{\"status\":\"rejected\"}")) ||

@@ -269,6 +269,7 @@ static enum err post_message(struct req *r)
 		jsonw_close(&w, '}');
 		m->body = w.buf; /* taken over */
 	}
+	m->kr = r->app->kr;
 	m->loop = r->app->loop;
 	m->done = send_done;
 	if (!(m->ctx = req_defer(r))) {

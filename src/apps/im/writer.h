@@ -1,9 +1,9 @@
 /*
- * The message writer: one thread that stores sends in batches (DESIGN §6).  Loops hand it sends;
- * it takes every send queued while the last commit ran, stores them in one transaction (each
- * retry of a client_id found, not stored twice), commits, pushes each new message to the
- * members' devices through the hub, and hands each send back to the loop it came from, where the
- * sender gets the answer.  So an acknowledged message has been committed: it survives kill -9.
+ * Sending a message through the writer (store/writer.h): the route fills an im_send and submits
+ * it; in the writer's batch it is stored (a retry of a client_id is found, not stored twice);
+ * after the commit the new message is pushed to the members' devices through the hub and the send
+ * goes back to the loop it came from, where the sender gets the answer.  So an acknowledged
+ * message has been committed: it survives kill -9.
  */
 #ifndef ATRIUM_APPS_IM_WRITER_H
 #define ATRIUM_APPS_IM_WRITER_H
@@ -12,11 +12,14 @@
 #include "core/err.h"
 #include "crypto/keyring.h"
 #include "http/loop.h"
+#include "store/writer.h"
 
 #define IM_CLIENT_ID_MAX 64
 
 /* One send.  The route fills the first part on its loop; the writer the second. */
 struct im_send {
+	struct writer_item item;              /* first: the writer's view of the send */
+	const struct keyring *kr;
 	int64_t eid, cid, sender;
 	char client_id[IM_CLIENT_ID_MAX + 1]; /* "" for none */
 	const char *kind;                     /* a static string */
@@ -38,13 +41,8 @@ struct im_send {
 	struct loop *loop;                    /* done(s) runs on this loop's thread */
 	void (*done)(struct im_send *s);
 	void *ctx;
-	struct im_send *next;
 };
 
-/* Starts the writer on its own connection to db_path.  0, or -1 with a message in err. */
-int im_writer_start(const char *db_path, const struct keyring *kr, char *err, size_t errlen);
-/* Stores what is queued, answers it, and stops the thread. */
-void im_writer_stop(void);
 /* Queues s (any thread).  Before the writer runs or after it stopped, s fails at once with
  * service_unavailable, on s->loop. */
 void im_writer_submit(struct im_send *s);
