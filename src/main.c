@@ -155,6 +155,7 @@ static int serve(const struct config *cfg)
 	org_init();
 	im_init();
 	file_init();
+	att_init();
 	export_init(export_dir);
 	exports.kr = kr;
 	erasure.kr = kr;

@@ -489,6 +489,40 @@ test('a field punch may carry a photo the person uploaded', async () => {
     [mine.json.file_id]);
 });
 
+test("administrators with the attendance right may look at a field punch's photo, audited; nobody may send it on", async () => {
+  const { eid, owner, members } = await world({ people: 2, rule: { allow_field: true } });
+  const [m, other] = members;
+  const up = await srv.req('POST', `${E}/${eid}/files?kind=image&name=site.png`, { token: m.token, body: png(), headers: { 'Content-Type': 'image/png' } });
+  assertStatus(up, 201);
+  const fid = up.json.file_id;
+  assertStatus(await punch(m, eid, { kind: 'field', note: '客户现场', photo_file_id: fid }), 201);
+  const F = `${E}/${eid}/files/${fid}`;
+  for (let i = 0; i < 100; i++) {
+    const meta = await srv.req('GET', F, { token: m.token });
+    if (meta.json.status !== 'processing') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // A colleague without the right learns nothing; the administrator sees it, and that look is
+  // in the person's access log.
+  assertProblem(await srv.req('GET', `${F}/content`, { token: other.token }), 404, 'file_not_found');
+  let log = await srv.req('GET', '/api/v1/me/access-log', { token: m.token });
+  assert.ok(!log.json.entries.some((e) => e.action === 'file.view'), show(log));
+  const content = await srv.req('GET', `${F}/content`, { token: owner.token });
+  assertStatus(content, 200);
+  assert.equal(content.headers['content-type'], 'image/png');
+  log = await srv.req('GET', '/api/v1/me/access-log', { token: m.token });
+  const entry = log.json.entries.find((e) => e.action === 'file.view');
+  assert.ok(entry, show(log));
+  assert.equal(entry.actor.id, owner.user.id);
+  assert.equal(entry.object, `file:${fid}`);
+  // Looking is all: the administrator cannot send the photo on in a message.
+  const d = await srv.req('POST', `${E}/${eid}/conversations`, { token: owner.token, body: { kind: 'direct', user_id: other.user.id } });
+  assertStatus(d, 201);
+  const sent = await srv.req('POST', `${E}/${eid}/conversations/${d.json.id}/messages`, { token: owner.token,
+    body: { client_id: 'photo', kind: 'image', file_id: fid } });
+  assertProblem(sent, 404, 'file_not_found');
+});
+
 test('raw coordinates are sealed, and cleared by the retention run once expired; the punch stays', async () => {
   const { eid, member: m, place } = await world({ rule: { location_retention_days: 7 } });
   await consent(m, 'attendance_location');

@@ -470,3 +470,48 @@ test('rights: changes need the attendance right, any member reads the calendar a
   assertProblem(await upload(srv, outsider, A, '2025-10-01,holiday,国庆节\n'), 404, 'not_found');
   assert.equal((await ok('GET', `/groups/${g.id}`)).name, '全员');
 });
+
+test('an administrator of some departments manages only groups inside them, and nothing every group shares', async (t) => {
+  const { srv, owner, eid, A, join, dept, place, req, ok } = await setup(t);
+  const sales = await dept('销售部');
+  const east = await dept('华东区', sales);
+  const rd = await dept('研发部');
+  const seller = await join('韩梅');
+  const coder = await join('李雷');
+  await place(seller, [east], east);
+  await place(coder, [rd], rd);
+  const hr = await join('陈七');
+  assert.equal((await srv.req('PUT', `${E}/${eid}/admins/${hr.user.id}`, { token: owner.token,
+    body: { rights: ['attendance'], scope: { departments: [sales] } } })).status, 200);
+  const geo = { kind: 'geofence', name: '总部', latitude: 31.2304, longitude: 121.4737, coords: 'wgs84', radius_m: 300 };
+  const hq = await ok('POST', '/places', geo, 201);
+  const others = await ok('POST', '/groups', { name: '研发', rule: fixed(), department_ids: [rd] }, 201);
+
+  // Inside the scope: a department below theirs, a person in it; the group may use the places.
+  const mine = await ok('POST', '/groups', { name: '销售', rule: fixed(), department_ids: [east], place_ids: [hq.id] }, 201, hr);
+  await ok('PATCH', `/groups/${mine.id}`, { user_ids: [seller.user.id], department_ids: [] }, 200, hr);
+  // Outside it: refused, and nothing changes.
+  assertProblem(await req('POST', '/groups', { name: '研发二', rule: fixed(), department_ids: [rd] }, hr), 403, 'forbidden');
+  assertProblem(await req('POST', '/groups', { name: '混合', rule: fixed(), user_ids: [coder.user.id] }, hr), 403, 'forbidden');
+  assertProblem(await req('PATCH', `/groups/${mine.id}`, { user_ids: [seller.user.id, coder.user.id] }, hr), 403, 'forbidden');
+  assertProblem(await req('PATCH', `/groups/${others.id}`, { name: '改名' }, hr), 403, 'forbidden');
+  assertProblem(await req('DELETE', `/groups/${others.id}`, undefined, hr), 403, 'forbidden');
+  assertProblem(await req('PUT', `/groups/${others.id}/roster`, { entries: [{ user_id: coder.user.id, day: '2025-10-09', shift: null }] }, hr),
+    403, 'forbidden');
+  assert.equal((await ok('GET', `/groups/${others.id}`)).name, '研发');
+  assert.deepEqual((await ok('GET', `/groups/${mine.id}`)).user_ids, [seller.user.id]);
+  // What every group shares is for administrators of the whole enterprise.
+  for (const [method, path, body] of [['POST', '/places', geo], ['PUT', `/places/${hq.id}`, geo], ['DELETE', `/places/${hq.id}`],
+    ['PUT', '/calendar', { workdays: [1] }], ['PUT', '/calendar/days/2025-10-01', { kind: 'holiday' }], ['DELETE', '/calendar/days/2025-10-01'],
+    ['PUT', '/app-blocklist', { apps: ['com.example.fake'] }]]) {
+    assertProblem(await req(method, path, body, hr), 403, 'forbidden');
+  }
+  assertProblem(await upload(srv, hr, A, '2025-10-01,holiday,国庆节\n'), 403, 'forbidden');
+  assert.equal(sql(srv, 'SELECT count(*) FROM attendance_places')[0], '1');
+  assert.equal(sql(srv, 'SELECT count(*) FROM attendance_calendar_days')[0], '0');
+  // Reading stays open to them.
+  await ok('GET', '/places', undefined, 200, hr);
+  await ok('GET', '/calendar', undefined, 200, hr);
+  // Their own group they may delete.
+  assert.equal((await req('DELETE', `/groups/${mine.id}`, undefined, hr)).status, 204);
+});

@@ -6,8 +6,10 @@
  *
  *   rules.c, rule_routes.c, calendar.c,  groups, rules, rosters, places, the work calendar
  *   calendar_routes.c (rules_int.h)
- *   punch.c, punch_routes.c             punching, devices, flags and review, raw locations
+ *   punch.c, punch_write.c,             punching (stored by the batch writer), devices, flags
+ *   punch_routes.c (punch.h)            and review, raw locations
  *   result.c, report_routes.c           day results, make-up requests, summaries, exports
+ *   routes.c (routes_int.h)             what the route files share: failures, scope checks
  *
  * This header is the contract between them: what each part offers the others.
  */
@@ -21,6 +23,10 @@
 #define ATT_MAX_BREAKS 2   /* rest breaks in one shift */
 #define ATT_MAX_PLACES 64  /* punch places of one group */
 #define ATT_DAY_LEN 11     /* "YYYY-MM-DD" and a NUL */
+
+/* Registers the module's part in others (call once at start): administrators with the attendance
+ * right may look at the photos of the punches of people in their scope (apps/im/file.h). */
+void att_init(void);
 
 /* ---- rules (rules.c) ---- */
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apps/attendance/routes_int.h"
 #include "apps/attendance/rules_int.h"
 #include "apps/org/org.h"
 #include "core/clock.h"
@@ -19,17 +20,6 @@
 #define IMPORT_MAX_BYTES (1 << 20)
 #define IMPORT_MAX_ROWS 1000    /* a few years of holidays; one year has about 30 */
 #define IMPORT_MAX_ERRORS 100
-
-static enum err store_failed(struct req *r)
-{
-	return req_fail(r, ERR_INTERNAL, "cannot read or store the calendar");
-}
-
-static enum err stale_from(struct req *r, int64_t eid, const char *day)
-{
-	return att_days_stale(r->app->st, eid, day) ? req_fail(r, ERR_INTERNAL, "cannot mark the day results for recomputing")
-						    : ERR_OK;
-}
 
 /* Counts UTF-8 characters of a name: -1 on a control character. */
 static int name_chars(const char *s)
@@ -87,7 +77,7 @@ static enum err reply_calendar(struct req *r, int64_t eid, const char *year)
 {
 	struct att_calendar cal;
 	if (att_calendar_get(r->app->st, eid, &cal))
-		return store_failed(r);
+		return att_store_failed(r);
 	struct jsonw w;
 	jsonw_init(&w);
 	write_calendar(r, eid, &cal, year, &w);
@@ -122,14 +112,15 @@ static enum err get_calendar(struct req *r)
 static enum err put_calendar(struct req *r)
 {
 	static const struct field spec[] = { { "workdays", F_ARRAY, 0 }, { "time_zone", F_STRING, 0 }, { 0 } };
+	struct org_member me;
 	int64_t eid;
 	struct att_calendar cal;
 	struct store *st = r->app->st;
 	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, NULL)))
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, &me)) || (rc = att_require_whole(r, &me)))
 		return rc;
 	if (att_calendar_get(st, eid, &cal))
-		return store_failed(r);
+		return att_store_failed(r);
 	char before[ATT_DAY_LEN], after[ATT_DAY_LEN];
 	att_local_time(clock_now_ms(), cal.offset, before, NULL);
 	json_t *list = json_object_get(r->body, "workdays"), *v;
@@ -166,7 +157,7 @@ static enum err put_calendar(struct req *r)
 	store_bind_text(s, 3, cal.zone, -1);
 	store_bind_int(s, 4, clock_now_ms());
 	if (store_run(s) != STORE_DONE)
-		return store_failed(r);
+		return att_store_failed(r);
 	/* The week is not dated: results from today on follow it; a new zone may move "today". */
 	att_local_time(clock_now_ms(), cal.offset, after, NULL);
 	struct jsonw detail;
@@ -179,7 +170,7 @@ static enum err put_calendar(struct req *r)
 		jsonw_str(&detail, NULL, "time_zone");
 	jsonw_close(&detail, ']');
 	jsonw_close(&detail, '}');
-	rc = stale_from(r, eid, strcmp(before, after) < 0 ? before : after);
+	rc = att_stale_from(r, eid, strcmp(before, after) < 0 ? before : after);
 	if (!rc)
 		rc = org_audit(r, "attendance.calendar_update", 0, "enterprise", eid, detail.buf);
 	jsonw_release(&detail);
@@ -214,10 +205,12 @@ static int set_day(struct store *st, int64_t eid, const char *day, const char *k
 static enum err put_day(struct req *r)
 {
 	static const struct field spec[] = { { "kind", F_STRING, 1 }, { "name", F_STRING, 0 }, { 0 } };
+	struct org_member me;
 	int64_t eid;
 	const char *day, *kind, *name;
 	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, NULL)) || (rc = path_day(r, &day)))
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, &me)) ||
+	    (rc = att_require_whole(r, &me)) || (rc = path_day(r, &day)))
 		return rc;
 	kind = req_str(r, "kind");
 	name = req_str(r, "name") ? req_str(r, "name") : "";
@@ -233,8 +226,8 @@ static enum err put_day(struct req *r)
 	char detail[64];
 	snprintf(detail, sizeof(detail), "{\"day\":\"%s\",\"kind\":\"%s\"}", day, kind);
 	if (set_day(r->app->st, eid, day, kind, name))
-		return store_failed(r);
-	if ((rc = stale_from(r, eid, day)) || (rc = org_audit(r, "attendance.calendar_day_set", 0, "enterprise", eid, detail)) ||
+		return att_store_failed(r);
+	if ((rc = att_stale_from(r, eid, day)) || (rc = org_audit(r, "attendance.calendar_day_set", 0, "enterprise", eid, detail)) ||
 	    (rc = org_commit(r)))
 		return rc;
 	struct jsonw w;
@@ -253,10 +246,12 @@ static enum err put_day(struct req *r)
 /* Removes an exception: the day follows the week again. */
 static enum err delete_day(struct req *r)
 {
+	struct org_member me;
 	int64_t eid;
 	const char *day;
 	enum err rc;
-	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, NULL)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, &me)) ||
+	    (rc = att_require_whole(r, &me)) ||
 	    (rc = path_day(r, &day)))
 		return rc;
 	struct store_stmt *s = store_prepare(r->app->st,
@@ -264,12 +259,12 @@ static enum err delete_day(struct req *r)
 	store_bind_int(s, 1, eid);
 	store_bind_text(s, 2, day, -1);
 	if (store_run(s) != STORE_DONE)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!store_changes(r->app->st))
 		return req_fail(r, ERR_CALENDAR_DAY_NOT_FOUND, "the calendar has no exception on %s", day);
 	char detail[48];
 	snprintf(detail, sizeof(detail), "{\"day\":\"%s\"}", day);
-	if ((rc = stale_from(r, eid, day)) ||
+	if ((rc = att_stale_from(r, eid, day)) ||
 	    (rc = org_audit(r, "attendance.calendar_day_delete", 0, "enterprise", eid, detail)) || (rc = org_commit(r)))
 		return rc;
 	req_no_content(r);
@@ -504,13 +499,15 @@ static int by_day(const void *a, const void *b)
  */
 static enum err post_import(struct req *r)
 {
+	struct org_member me;
 	int64_t eid;
 	const uint8_t *data;
 	size_t len;
 	struct store *st = r->app->st;
 	struct import im = { .errors = json_array() };
 	enum err rc;
-	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, NULL)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, &me)) ||
+	    (rc = att_require_whole(r, &me)) ||
 	    (rc = req_upload(r, IMPORT_MAX_BYTES, &data, &len)))
 		goto out;
 	if ((len >= 4 && !memcmp(data, "%PDF", 4)) || ((len < 4 || memcmp(data, "PK\x03\x04", 4)) &&
@@ -543,14 +540,14 @@ static enum err post_import(struct req *r)
 		store_bind_text(s, 3, to, -1);
 		if (store_run(s) != STORE_DONE) {
 			json_decref(years);
-			rc = store_failed(r);
+			rc = att_store_failed(r);
 			goto out;
 		}
 	}
 	for (size_t i = 0; i < im.ndays; i++)
 		if (set_day(st, eid, im.days[i].day, im.days[i].workday ? "workday" : "holiday", im.days[i].name)) {
 			json_decref(years);
-			rc = store_failed(r);
+			rc = att_store_failed(r);
 			goto out;
 		}
 	char first_day[ATT_DAY_LEN];
@@ -558,7 +555,7 @@ static enum err post_import(struct req *r)
 	json_t *detail = json_pack("{s:O, s:I}", "years", years, "days", (json_int_t)im.ndays);
 	char *text = json_dumps(detail, JSON_COMPACT);
 	json_decref(detail);
-	rc = stale_from(r, eid, first_day);
+	rc = att_stale_from(r, eid, first_day);
 	if (!rc)
 		rc = org_audit(r, "attendance.calendar_import", 0, "enterprise", eid, text);
 	free(text);

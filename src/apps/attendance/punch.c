@@ -6,6 +6,8 @@
 #include <jansson.h>
 #include <sodium.h>
 #include "apps/attendance/punch.h"
+#include "apps/im/file.h"
+#include "apps/org/member.h"
 #include "apps/org/org.h"
 #include "core/clock.h"
 #include "core/mem.h"
@@ -382,4 +384,28 @@ int punch_render(struct store *st, const struct keyring *kr, int64_t eid, int64_
 	punch_write_row(st, kr, eid, s, view, apps_checked, w);
 	store_reset(s);
 	return 0;
+}
+
+/* A field punch's photo, for an administrator with the attendance right over its puncher. */
+static int photo_reader(struct store *st, int64_t eid, int64_t fid, int64_t uid)
+{
+	struct org_member me;
+	int found = org_member_get(st, eid, uid, &me);
+	if (found <= 0 || !org_allows(&me, ORG_RIGHT_ATTENDANCE))
+		return found < 0 ? -1 : 0;
+	struct store_stmt *s = store_prepare(st,
+		"SELECT user_id FROM attendance_punches WHERE enterprise_id = ? AND photo_file_id = ? LIMIT 1");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, fid);
+	enum store_rc rc = store_step(s);
+	int64_t owner = rc == STORE_ROW ? store_col_int(s, 0) : 0;
+	store_reset(s);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? 0 : -1;
+	return me.scope_all ? 1 : member_in_scope(st, &me, owner);
+}
+
+void att_init(void)
+{
+	file_add_reader(photo_reader);
 }

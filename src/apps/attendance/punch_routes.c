@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "apps/attendance/punch.h"
+#include "apps/attendance/routes_int.h"
 #include "apps/im/file.h"
 #include "apps/org/member.h"
 #include "apps/org/org.h"
@@ -451,17 +452,6 @@ static enum err get_my_punches(struct req *r)
 	return ERR_OK;
 }
 
-/* 403 unless me's scope covers uid (an administrator of some departments only). */
-static enum err require_scope(struct req *r, const struct org_member *me, int64_t uid)
-{
-	int in = member_in_scope(r->app->st, me, uid);
-	if (in < 0)
-		return req_fail(r, ERR_INTERNAL, "cannot read the departments");
-	if (!in)
-		return req_fail(r, ERR_FORBIDDEN, "the person sits in no department of your scope");
-	return ERR_OK;
-}
-
 /*
  * GET …/attendance/punches?user_id&from&to&flagged&review: punches of the enterprise for an
  * administrator with the attendance right (within their scope), newest first, by pages.
@@ -485,7 +475,7 @@ static enum err get_punches(struct req *r)
 	}
 	if ((v = req_query(r, "review")) && (review = punch_review_parse(v)) < 0)
 		return bad_value(r, "review", "must be 'none', 'pending', 'accepted' or 'rejected'");
-	if (user && !me.scope_all && (rc = require_scope(r, &me, user)))
+	if (user && !me.scope_all && (rc = att_require_scope(r, &me, user)))
 		return rc;
 	struct store_stmt *s = store_prepare(r->app->st,
 		PUNCH_COLUMNS " WHERE enterprise_id = ? AND id < ? AND (? = 0 OR user_id = ?)"
@@ -568,7 +558,7 @@ static enum err find_punch(struct req *r, int64_t eid, const struct org_member *
 		return ERR_OK;
 	if (!found || !org_allows(me, ORG_RIGHT_ATTENDANCE))
 		return req_fail(r, ERR_PUNCH_NOT_FOUND, NULL);
-	return require_scope(r, me, *uid);
+	return att_require_scope(r, me, *uid);
 }
 
 /*
@@ -843,7 +833,7 @@ static enum err post_device_review(struct req *r)
 		return req_fail(r, ERR_DEVICE_REQUEST_NOT_FOUND, NULL);
 	if (uid == me.user_id)
 		return req_fail(r, ERR_FORBIDDEN, "your own device change is decided by another administrator");
-	if ((rc = require_scope(r, &me, uid)))
+	if ((rc = att_require_scope(r, &me, uid)))
 		return rc;
 	if (strcmp(status, "pending"))
 		return req_fail(r, ERR_DEVICE_REQUEST_CLOSED, "the request is already '%s'", status);
@@ -928,11 +918,12 @@ static enum err put_blocklist(struct req *r)
 {
 	static const struct field spec[] = { { "apps", F_ARRAY, 1 }, { 0 } };
 	struct store *st = r->app->st;
+	struct org_member me;
 	int64_t eid;
 	size_t i;
 	json_t *v, *apps;
 	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, NULL)))
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, &me)) || (rc = att_require_whole(r, &me)))
 		return rc;
 	apps = json_object_get(r->body, "apps");
 	if (json_array_size(apps) > PUNCH_BLOCKLIST_MAX)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 #include "apps/attendance/result.h"
+#include "apps/attendance/routes_int.h"
 #include "apps/org/dept.h"
 #include "apps/org/member.h"
 #include "apps/org/org.h"
@@ -35,33 +36,16 @@
 
 #define REASON_MAX 200 /* characters of a make-up's reason, and of a decision's comment */
 
-/* invalid_value naming field, with a printf-style detail. */
-__attribute__((format(printf, 3, 4))) static enum err bad_value(struct req *r, const char *field, const char *fmt, ...)
-{
-	char detail[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	req_extra(r, "field", json_string(field));
-	return req_fail(r, ERR_INVALID_VALUE, "%s", detail);
-}
-
-static enum err store_failed(struct req *r)
-{
-	return req_fail(r, ERR_INTERNAL, "cannot read or store the attendance results");
-}
-
 /* ?month=YYYY-MM (default: this month in the enterprise's zone): its first day and length. */
 static enum err read_month(struct req *r, int64_t eid, char first[ATT_DAY_LEN], char last[ATT_DAY_LEN], int *ndays)
 {
 	const char *v = req_query(r, "month");
 	char today[ATT_DAY_LEN], month[ATT_MONTH_LEN];
 	if (att_day_now(r->app->st, eid, clock_now_ms(), today, NULL))
-		return store_failed(r);
+		return att_store_failed(r);
 	snprintf(month, sizeof(month), "%.7s", today);
 	if (!att_month_parse(v ? v : month, first, ndays))
-		return bad_value(r, "month", "'month' must be a month written YYYY-MM, not '%.20s'", v ? v : "");
+		return att_field_fail(r, ERR_INVALID_VALUE, "month", "'month' must be a month written YYYY-MM, not '%.20s'", v ? v : "");
 	att_day_add(first, *ndays - 1, last);
 	return ERR_OK;
 }
@@ -75,27 +59,16 @@ static enum err read_department(struct req *r, const struct org_member *me, int6
 		return ERR_OK;
 	int found = id_parse(v, did) ? 0 : dept_exists(r->app->st, me->enterprise_id, *did);
 	if (found < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!found) {
 		req_extra(r, "field", json_string("department_id"));
 		return req_fail(r, ERR_DEPARTMENT_NOT_FOUND, "no department '%.24s' in this enterprise", v);
 	}
 	int in = dept_in_scope(r->app->st, me, *did);
 	if (in < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!in)
 		return req_fail(r, ERR_FORBIDDEN, "department '%.24s' is outside your scope of departments", v);
-	return ERR_OK;
-}
-
-/* 403 unless the administrator me may see uid's attendance (scope of departments). */
-static enum err require_scope(struct req *r, const struct org_member *me, int64_t uid)
-{
-	int in = member_in_scope(r->app->st, me, uid);
-	if (in < 0)
-		return store_failed(r);
-	if (!in)
-		return req_fail(r, ERR_FORBIDDEN, "the person sits in no department of your scope");
 	return ERR_OK;
 }
 
@@ -301,7 +274,7 @@ static enum err ensure_people(struct req *r, int64_t eid, const struct people *p
 	enum err rc = ERR_OK;
 	int settled;
 	if (att_day_now(st, eid, now, today, NULL) || (settled = att_settled_range(st, eid, sfrom, sthrough)) < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	const char *last = strcmp(to, today) < 0 ? to : today;
 	unsigned char *need = xcalloc(p->n ? p->n : 1, 1);
 	int failed = 0;
@@ -326,13 +299,13 @@ static enum err ensure_people(struct req *r, int64_t eid, const struct people *p
 			unjudged[nunjudged++] = i;
 	free(need);
 	if (failed)
-		rc = store_failed(r);
+		rc = att_store_failed(r);
 	for (size_t k = 0; k < nunjudged && !rc; k += ENSURE_CHUNK) {
 		if ((rc = org_begin(r)))
 			break;
 		for (size_t j = k; j < nunjudged && j < k + ENSURE_CHUNK && !rc; j++)
 			if (att_days_ensure(st, eid, p->ids[unjudged[j]], from, to, now))
-				rc = store_failed(r);
+				rc = att_store_failed(r);
 		if (!rc)
 			rc = org_commit(r);
 	}
@@ -485,7 +458,7 @@ static enum err reply_month(struct req *r, int64_t eid, int64_t uid, int admin)
 	jsonw_close(&w, '}');
 	if (failed) {
 		jsonw_release(&w);
-		return store_failed(r);
+		return att_store_failed(r);
 	}
 	char detail[64];
 	snprintf(detail, sizeof(detail), "{\"report\":\"person\",\"month\":\"%s\"}", month);
@@ -521,10 +494,10 @@ static enum err get_person_month(struct req *r)
 		return rc;
 	int found = id_parse(r->params[1], &uid) ? 0 : org_member_get(r->app->st, eid, uid, &them);
 	if (found < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!found)
 		return req_fail(r, ERR_MEMBER_NOT_FOUND, "no member '%.24s' in this enterprise", r->params[1]);
-	if ((rc = require_scope(r, &me, uid)))
+	if ((rc = att_require_scope(r, &me, uid)))
 		return rc;
 	return reply_month(r, eid, uid, 1);
 }
@@ -548,14 +521,14 @@ static enum err get_daily(struct req *r)
 	    (rc = read_department(r, &me, &did)))
 		return rc;
 	if (att_day_now(st, eid, now, today, NULL))
-		return store_failed(r);
+		return att_store_failed(r);
 	const char *v = req_query(r, "day");
 	if (v && (!att_day_valid(v) || strcmp(v, today) > 0))
-		return bad_value(r, "day", "'day' must be a date written YYYY-MM-DD, today or before, not '%.20s'", v);
+		return att_field_fail(r, ERR_INVALID_VALUE, "day", "'day' must be a date written YYYY-MM-DD, today or before, not '%.20s'", v);
 	snprintf(day, sizeof(day), "%s", v ? v : today);
 	struct people all;
 	if (people_of(st, &me, did, &all))
-		return store_failed(r);
+		return att_store_failed(r);
 	if ((rc = ensure_people(r, eid, &all, day, day))) {
 		free(all.ids);
 		return rc;
@@ -600,7 +573,7 @@ static enum err get_daily(struct req *r)
 	jsonw_close(&w, '}');
 	char detail[64];
 	snprintf(detail, sizeof(detail), "{\"report\":\"daily\",\"day\":\"%s\"}", day);
-	rc = failed ? store_failed(r)
+	rc = failed ? att_store_failed(r)
 		: audit_people(r, "attendance.report_view", all.ids + (first < all.n ? first : all.n), shown, eid, detail);
 	free(all.ids);
 	if (rc) {
@@ -897,11 +870,11 @@ static enum err get_monthly(struct req *r)
 	format = format ? format : "json";
 	int xlsx = !strcmp(format, "xlsx"), csv = !strcmp(format, "csv");
 	if (!xlsx && !csv && strcmp(format, "json"))
-		return bad_value(r, "format", "'format' must be json, xlsx or csv, not '%.20s'", format);
+		return att_field_fail(r, ERR_INVALID_VALUE, "format", "'format' must be json, xlsx or csv, not '%.20s'", format);
 	snprintf(month, sizeof(month), "%.7s", first);
 	struct people all;
 	if (people_of(st, &me, did, &all))
-		return store_failed(r);
+		return att_store_failed(r);
 	if ((rc = ensure_people(r, eid, &all, first, last))) {
 		free(all.ids);
 		return rc;
@@ -922,7 +895,7 @@ static enum err get_monthly(struct req *r)
 	if (failed) {
 		free(rows);
 		free(all.ids);
-		return store_failed(r);
+		return att_store_failed(r);
 	}
 	if (xlsx || csv) {
 		size_t size = 0;
@@ -1091,12 +1064,12 @@ static enum err claimed_time(struct req *r, const struct att_day_plan *p, int sh
 		if (*at < lo || *at >= hi)
 			*at += 24 * 3600 * 1000LL;
 	} else if (rfc3339(v, at)) {
-		return bad_value(r, "at", "'at' must be a time written HH:MM or RFC 3339 (2024-05-06T09:00:00+08:00), not '%.40s'", v);
+		return att_field_fail(r, ERR_INVALID_VALUE, "at", "'at' must be a time written HH:MM or RFC 3339 (2024-05-06T09:00:00+08:00), not '%.40s'", v);
 	}
 	if (*at < lo || *at >= hi)
-		return bad_value(r, "at", "'at' (%.40s) falls outside the times a punch of that day or shift would count", v);
+		return att_field_fail(r, ERR_INVALID_VALUE, "at", "'at' (%.40s) falls outside the times a punch of that day or shift would count", v);
 	if (*at > now)
-		return bad_value(r, "at", "'at' (%.40s) has not come yet", v);
+		return att_field_fail(r, ERR_INVALID_VALUE, "at", "'at' (%.40s) has not come yet", v);
 	return ERR_OK;
 }
 
@@ -1121,19 +1094,19 @@ static enum err post_makeup(struct req *r)
 		return rc;
 	const char *day = req_str(r, "day");
 	if (!att_day_valid(day))
-		return bad_value(r, "day", "'day' must be a date written YYYY-MM-DD, not '%.20s'", day);
+		return att_field_fail(r, ERR_INVALID_VALUE, "day", "'day' must be a date written YYYY-MM-DD, not '%.20s'", day);
 	if (att_day_now(st, eid, now, today, NULL))
-		return store_failed(r);
+		return att_store_failed(r);
 	if (strcmp(day, today) > 0)
-		return bad_value(r, "day", "'day' (%.20s) has not come yet", day);
+		return att_field_fail(r, ERR_INVALID_VALUE, "day", "'day' (%.20s) has not come yet", day);
 	int has = att_rule_of(st, eid, me.user_id, &rule);
 	if (has < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!has)
 		return req_fail(r, ERR_NO_ATTENDANCE_GROUP, NULL);
 	int found = att_day_plan(st, eid, me.user_id, day, now, &plan);
 	if (found < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!found || !plan.judged)
 		return req_fail(r, ERR_MAKEUP_NOT_APPLICABLE, "there is nothing to make up on %s", day);
 	json_t *sv = json_object_get(r->body, "shift");
@@ -1161,7 +1134,7 @@ static enum err post_makeup(struct req *r)
 	int64_t used = store_step(s) == STORE_ROW ? store_col_int(s, 0) : -1;
 	store_reset(s);
 	if (used < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (used >= rule.makeup_per_month) {
 		req_extra(r, "limit", json_integer(rule.makeup_per_month));
 		req_extra(r, "month", json_string(month));
@@ -1183,7 +1156,7 @@ static enum err post_makeup(struct req *r)
 	store_bind_text(s, 7, req_str(r, "reason"), -1);
 	store_bind_int(s, 8, now);
 	if (store_run(s) != STORE_DONE)
-		return store_failed(r);
+		return att_store_failed(r);
 	char object[AUDIT_OBJECT_LEN];
 	if (audit_append(st, me.user_id, "attendance.makeup_request", me.user_id, audit_object("makeup", id, object), NULL))
 		return req_fail(r, ERR_INTERNAL, "cannot record the request in the audit log");
@@ -1198,7 +1171,7 @@ static enum err read_status(struct req *r, const char *def, const char **status)
 	const char *v = req_query(r, "status");
 	*status = v ? v : def;
 	if (strcmp(*status, "pending") && strcmp(*status, "approved") && strcmp(*status, "rejected") && strcmp(*status, "all"))
-		return bad_value(r, "status", "'status' must be pending, approved, rejected or all, not '%.20s'", v);
+		return att_field_fail(r, ERR_INVALID_VALUE, "status", "'status' must be pending, approved, rejected or all, not '%.20s'", v);
 	return ERR_OK;
 }
 
@@ -1214,7 +1187,7 @@ static enum err read_month_range(struct req *r, char lo[ATT_DAY_LEN], char hi[AT
 		return ERR_OK;
 	}
 	if (!att_month_parse(v, first, &ndays))
-		return bad_value(r, "month", "'month' must be a month written YYYY-MM, not '%.20s'", v);
+		return att_field_fail(r, ERR_INVALID_VALUE, "month", "'month' must be a month written YYYY-MM, not '%.20s'", v);
 	memcpy(lo, first, ATT_DAY_LEN);
 	att_day_add(first, ndays - 1, hi);
 	return ERR_OK;
@@ -1262,7 +1235,7 @@ static enum err get_my_makeups(struct req *r)
 	store_reset(s);
 	if (src != STORE_ROW && src != STORE_DONE) {
 		jsonw_release(&w);
-		return store_failed(r);
+		return att_store_failed(r);
 	}
 	req_page_reply(r, &w, next);
 	return ERR_OK;
@@ -1315,7 +1288,7 @@ static enum err get_makeups(struct req *r)
 	store_reset(s);
 	if (src != STORE_ROW && src != STORE_DONE) {
 		jsonw_release(&w);
-		return store_failed(r);
+		return att_store_failed(r);
 	}
 	req_page_reply(r, &w, next);
 	return ERR_OK;
@@ -1353,7 +1326,7 @@ static enum err post_decision(struct req *r)
 			at = store_col_int(s, 3);
 		} else if (src != STORE_DONE) {
 			store_reset(s);
-			return store_failed(r);
+			return att_store_failed(r);
 		}
 		store_reset(s);
 	}
@@ -1361,7 +1334,7 @@ static enum err post_decision(struct req *r)
 		return req_fail(r, ERR_MAKEUP_NOT_FOUND, "no make-up request '%.24s' in this enterprise", r->params[1]);
 	if (uid == me.user_id)
 		return req_fail(r, ERR_FORBIDDEN, "an administrator cannot decide their own make-up request");
-	if ((rc = require_scope(r, &me, uid)))
+	if ((rc = att_require_scope(r, &me, uid)))
 		return rc;
 	if (strcmp(status, "pending"))
 		return req_fail(r, ERR_MAKEUP_CLOSED, "the make-up request is already %s", status);
@@ -1376,13 +1349,13 @@ static enum err post_decision(struct req *r)
 	store_bind_int(s, 5, eid);
 	store_bind_int(s, 6, id);
 	if (store_run(s) != STORE_DONE || store_changes(st) != 1)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (approve && att_day_compute(st, eid, uid, day))
 		return req_fail(r, ERR_INTERNAL, "cannot compute the day's result");
 	char title[96], body[256], local[ATT_DAY_LEN], hm[6];
 	int offset, minute;
 	if (att_zone_offset(st, eid, &offset))
-		return store_failed(r);
+		return att_store_failed(r);
 	att_local_time(at, offset, local, &minute);
 	att_hhmm(minute, hm);
 	snprintf(title, sizeof(title), "%s", approve ? "补卡申请已通过 / Make-up approved" : "补卡申请未通过 / Make-up rejected");

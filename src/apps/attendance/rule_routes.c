@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apps/attendance/routes_int.h"
 #include "apps/attendance/rules_int.h"
 #include "apps/org/dept.h"
 #include "apps/org/org.h"
@@ -21,26 +22,6 @@
 #define MAX_ROSTER_DAYS 62       /* days one GET of the roster spans */
 #define MIN_RADIUS 50
 #define MAX_RADIUS 5000
-
-static enum err store_failed(struct req *r)
-{
-	return req_fail(r, ERR_INTERNAL, "cannot read or store the attendance rules");
-}
-
-static enum err field_fail(struct req *r, enum err e, const char *field, const char *detail)
-{
-	req_extra(r, "field", json_string(field));
-	return req_fail(r, e, "%s", detail);
-}
-
-/* Results from today (the enterprise's local date) on follow a changed rule or membership. */
-static enum err stale_today(struct req *r, int64_t eid)
-{
-	char today[ATT_DAY_LEN];
-	if (att_today(r->app->st, eid, today) || att_days_stale(r->app->st, eid, today))
-		return req_fail(r, ERR_INTERNAL, "cannot mark the day results for recomputing");
-	return ERR_OK;
-}
 
 /* Text of 1 to max bytes (and characters), as org_check_text judges text. */
 static enum err check_name(struct req *r, const char *field, const char *v, size_t max, int may_be_empty)
@@ -92,7 +73,7 @@ static enum err find_place(struct req *r, int64_t eid, const char *text, const c
 	struct att_place p;
 	int found = id_parse(text, pid) ? 0 : load_place(r->app->st, eid, *pid, &p);
 	if (found < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	if (!found) {
 		if (field)
 			req_extra(r, "field", json_string(field));
@@ -106,7 +87,7 @@ static enum err reply_place(struct req *r, int status, int64_t eid, int64_t pid)
 	struct att_place p;
 	int found = load_place(r->app->st, eid, pid, &p);
 	if (found <= 0)
-		return found ? store_failed(r) : req_fail(r, ERR_PLACE_NOT_FOUND, NULL);
+		return found ? att_store_failed(r) : req_fail(r, ERR_PLACE_NOT_FOUND, NULL);
 	struct jsonw w;
 	jsonw_init(&w);
 	att_place_write(&p, &w);
@@ -151,7 +132,7 @@ static enum err body_place(struct req *r, struct att_place *p)
 	enum err rc;
 	memset(p, 0, sizeof(*p));
 	if (strcmp(kind, "geofence") && strcmp(kind, "wifi"))
-		return field_fail(r, ERR_INVALID_VALUE, "kind", "'kind' must be geofence or wifi");
+		return att_field_fail(r, ERR_INVALID_VALUE, "kind", "'kind' must be geofence or wifi");
 	if ((rc = check_name(r, "name", name, ATT_NAME_MAX, 0)))
 		return rc;
 	snprintf(p->name, sizeof(p->name), "%s", name);
@@ -162,20 +143,20 @@ static enum err body_place(struct req *r, struct att_place *p)
 		if (v && !json_is_null(v)) {
 			char detail[96];
 			snprintf(detail, sizeof(detail), "a %s place takes no '%s'", kind, other[i]);
-			return field_fail(r, ERR_INVALID_VALUE, other[i], detail);
+			return att_field_fail(r, ERR_INVALID_VALUE, other[i], "%s", detail);
 		}
 	}
 	if (p->wifi) {
 		const char *ssid = req_str(r, "ssid"), *bssid = req_str(r, "bssid");
 		json_t *bv = json_object_get(r->body, "bssid");
 		if (!ssid)
-			return field_fail(r, ERR_MISSING_FIELD, "ssid", "field 'ssid' is required");
+			return att_field_fail(r, ERR_MISSING_FIELD, "ssid", "field 'ssid' is required");
 		if (!*ssid || strlen(ssid) > 32)
-			return field_fail(r, ERR_INVALID_VALUE, "ssid", "'ssid' must be 1 to 32 bytes");
+			return att_field_fail(r, ERR_INVALID_VALUE, "ssid", "'ssid' must be 1 to 32 bytes");
 		if (bv && !json_is_null(bv) && !bssid)
-			return field_fail(r, ERR_INVALID_TYPE, "bssid", "field 'bssid' must be a string or null");
+			return att_field_fail(r, ERR_INVALID_TYPE, "bssid", "field 'bssid' must be a string or null");
 		if (bssid && *bssid && normalise_bssid(bssid, p->bssid))
-			return field_fail(r, ERR_INVALID_VALUE, "bssid", "'bssid' must be six hexadecimal pairs, aa:bb:cc:dd:ee:ff");
+			return att_field_fail(r, ERR_INVALID_VALUE, "bssid", "'bssid' must be six hexadecimal pairs, aa:bb:cc:dd:ee:ff");
 		snprintf(p->ssid, sizeof(p->ssid), "%s", ssid);
 		return ERR_OK;
 	}
@@ -186,15 +167,15 @@ static enum err body_place(struct req *r, struct att_place *p)
 		if (!json_object_get(r->body, geo_fields[i]) || json_is_null(json_object_get(r->body, geo_fields[i]))) {
 			char detail[64];
 			snprintf(detail, sizeof(detail), "field '%s' is required", geo_fields[i]);
-			return field_fail(r, ERR_MISSING_FIELD, geo_fields[i], detail);
+			return att_field_fail(r, ERR_MISSING_FIELD, geo_fields[i], "%s", detail);
 		}
 	if (!json_is_number(lat) || !json_is_number(lng) || !geo_valid(json_number_value(lat), json_number_value(lng)))
-		return field_fail(r, ERR_INVALID_VALUE, !json_is_number(lat) || fabs(json_number_value(lat)) > 90 ? "latitude" : "longitude",
+		return att_field_fail(r, ERR_INVALID_VALUE, !json_is_number(lat) || fabs(json_number_value(lat)) > 90 ? "latitude" : "longitude",
 				  "'latitude' must be -90 to 90 and 'longitude' -180 to 180, in degrees");
 	if (!coords || (strcmp(coords, "wgs84") && strcmp(coords, "gcj02")))
-		return field_fail(r, ERR_INVALID_VALUE, "coords", "'coords' must be wgs84 (GPS) or gcj02 (Chinese map SDKs)");
+		return att_field_fail(r, ERR_INVALID_VALUE, "coords", "'coords' must be wgs84 (GPS) or gcj02 (Chinese map SDKs)");
 	if (!json_is_integer(radius) || json_integer_value(radius) < MIN_RADIUS || json_integer_value(radius) > MAX_RADIUS)
-		return field_fail(r, ERR_INVALID_VALUE, "radius_m", "'radius_m' must be 50 to 5000 metres");
+		return att_field_fail(r, ERR_INVALID_VALUE, "radius_m", "'radius_m' must be 50 to 5000 metres");
 	p->latitude = json_number_value(lat);
 	p->longitude = json_number_value(lng);
 	if (!strcmp(coords, "gcj02"))
@@ -274,13 +255,15 @@ static enum err get_places(struct req *r)
 
 static enum err post_place(struct req *r)
 {
+	struct org_member me;
 	int64_t eid, pid = id_next();
 	struct att_place p;
 	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, place_spec, &eid, NULL)) || (rc = body_place(r, &p)))
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, place_spec, &eid, &me)) ||
+	    (rc = att_require_whole(r, &me)) || (rc = body_place(r, &p)))
 		return rc;
 	if (save_place(r->app->st, eid, pid, &p, 1))
-		return store_failed(r);
+		return att_store_failed(r);
 	if ((rc = org_audit(r, "attendance.place_create", 0, "attendance_place", pid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	return reply_place(r, 201, eid, pid);
@@ -289,14 +272,16 @@ static enum err post_place(struct req *r)
 /* Replaces a place whole (the body is as for creating one). */
 static enum err put_place(struct req *r)
 {
+	struct org_member me;
 	int64_t eid, pid;
 	struct att_place p;
 	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, place_spec, &eid, NULL)) ||
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, place_spec, &eid, &me)) ||
+	    (rc = att_require_whole(r, &me)) ||
 	    (rc = find_place(r, eid, r->params[1], NULL, &pid)) || (rc = body_place(r, &p)))
 		return rc;
 	if (save_place(r->app->st, eid, pid, &p, 0))
-		return store_failed(r);
+		return att_store_failed(r);
 	if ((rc = org_audit(r, "attendance.place_update", 0, "attendance_place", pid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	return reply_place(r, 200, eid, pid);
@@ -305,16 +290,18 @@ static enum err put_place(struct req *r)
 /* A deleted place leaves every group that had it (ON DELETE CASCADE). */
 static enum err delete_place(struct req *r)
 {
+	struct org_member me;
 	int64_t eid, pid;
 	enum err rc;
-	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, NULL)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, &me)) ||
+	    (rc = att_require_whole(r, &me)) ||
 	    (rc = find_place(r, eid, r->params[1], NULL, &pid)))
 		return rc;
 	struct store_stmt *s = store_prepare(r->app->st, "DELETE FROM attendance_places WHERE enterprise_id = ? AND id = ?");
 	store_bind_int(s, 1, eid);
 	store_bind_int(s, 2, pid);
 	if (store_run(s) != STORE_DONE)
-		return store_failed(r);
+		return att_store_failed(r);
 	if ((rc = org_audit(r, "attendance.place_delete", 0, "attendance_place", pid, NULL)) || (rc = org_commit(r)))
 		return rc;
 	req_no_content(r);
@@ -335,7 +322,7 @@ static void int_field(json_t *obj, const char *name, int *out)
 
 static enum err shift_fail(struct req *r, const char *field, const char *detail)
 {
-	return field_fail(r, ERR_SHIFT_INVALID, field, detail);
+	return att_field_fail(r, ERR_SHIFT_INVALID, field, "%s", detail);
 }
 
 static enum err body_time(struct req *r, json_t *obj, const char *key, const char *prefix, int *minutes)
@@ -361,7 +348,7 @@ static enum err body_shift(struct req *r, json_t *obj, int i, struct att_shift *
 	snprintf(prefix, sizeof(prefix), "rule.shifts[%d]", i);
 	memset(sh, 0, sizeof(*sh));
 	if (!json_is_object(obj))
-		return field_fail(r, ERR_INVALID_TYPE, prefix, "each shift must be an object");
+		return att_field_fail(r, ERR_INVALID_TYPE, prefix, "each shift must be an object");
 	if ((rc = req_check_object(r, obj, prefix, spec)) || (rc = body_time(r, obj, "start", prefix, &sh->start)) ||
 	    (rc = body_time(r, obj, "end", prefix, &sh->end)))
 		return rc;
@@ -389,7 +376,7 @@ static enum err body_shift(struct req *r, json_t *obj, int i, struct att_shift *
 		char bprefix[64];
 		snprintf(bprefix, sizeof(bprefix), "%s.breaks[%d]", prefix, (int)k);
 		if (!json_is_object(b))
-			return field_fail(r, ERR_INVALID_TYPE, bprefix, "each rest break must be an object {start, end}");
+			return att_field_fail(r, ERR_INVALID_TYPE, bprefix, "each rest break must be an object {start, end}");
 		if ((rc = req_check_object(r, b, bprefix, break_spec)) || (rc = body_time(r, b, "start", bprefix, &sh->breaks[k][0])) ||
 		    (rc = body_time(r, b, "end", bprefix, &sh->breaks[k][1])))
 			return rc;
@@ -418,7 +405,7 @@ static enum err body_rule(struct req *r, json_t *obj, struct att_rule *rule)
 	if (kind) {
 		enum att_rule_kind k;
 		if (att_kind_parse(kind, &k))
-			return field_fail(r, ERR_INVALID_VALUE, "rule.kind", "'rule.kind' must be fixed, scheduled, flexible or free");
+			return att_field_fail(r, ERR_INVALID_VALUE, "rule.kind", "'rule.kind' must be fixed, scheduled, flexible or free");
 		if (k != rule->kind) {
 			rule->nshifts = 0;
 			rule->hours_per_day = 0;
@@ -443,7 +430,7 @@ static enum err body_rule(struct req *r, json_t *obj, struct att_rule *rule)
 	} else if (hours) {
 		double h = json_is_number(hours) ? json_number_value(hours) * 60 : -1;
 		if (h <= 0 || h > 1440 || fabs(h - round(h)) > 1e-6)
-			return field_fail(r, ERR_INVALID_VALUE, "rule.hours_per_day",
+			return att_field_fail(r, ERR_INVALID_VALUE, "rule.hours_per_day",
 					  "'rule.hours_per_day' must be more than 0 and at most 24, in whole minutes (7.5 is 7 h 30)");
 		rule->hours_per_day = (int)round(h);
 	}
@@ -459,7 +446,7 @@ static enum err body_rule(struct req *r, json_t *obj, struct att_rule *rule)
 	char where[64], why[160];
 	int shift_problem;
 	if (att_rule_check(rule, where, sizeof(where), why, sizeof(why), &shift_problem))
-		return field_fail(r, shift_problem ? ERR_SHIFT_INVALID : ERR_INVALID_VALUE, where, why);
+		return att_field_fail(r, shift_problem ? ERR_SHIFT_INVALID : ERR_INVALID_VALUE, where, "%s", why);
 	return ERR_OK;
 }
 
@@ -535,7 +522,7 @@ static enum err body_ids(struct req *r, int64_t eid, const char *field, enum id_
 	if (json_array_size(list) > max) {
 		char detail[64];
 		snprintf(detail, sizeof(detail), "'%s' lists at most %zu", field, max);
-		return field_fail(r, ERR_INVALID_VALUE, field, detail);
+		return att_field_fail(r, ERR_INVALID_VALUE, field, "%s", detail);
 	}
 	*out = xcalloc(json_array_size(list) + 1, sizeof(**out));
 	json_array_foreach(list, i, v) {
@@ -547,7 +534,7 @@ static enum err body_ids(struct req *r, int64_t eid, const char *field, enum id_
 		case ID_DEPARTMENT:
 			found = id_parse(text, &id) ? 0 : dept_exists(r->app->st, eid, id);
 			if (found < 0)
-				return store_failed(r);
+				return att_store_failed(r);
 			if (!found) {
 				req_extra(r, "field", json_string(field));
 				return req_fail(r, ERR_DEPARTMENT_NOT_FOUND, "no department '%.24s' in this enterprise", text);
@@ -556,7 +543,7 @@ static enum err body_ids(struct req *r, int64_t eid, const char *field, enum id_
 		case ID_MEMBER:
 			found = id_parse(text, &id) ? 0 : org_member_get(r->app->st, eid, id, &m);
 			if (found < 0)
-				return store_failed(r);
+				return att_store_failed(r);
 			if (!found || !m.active) {
 				req_extra(r, "field", json_string(field));
 				return req_fail(r, ERR_MEMBER_NOT_FOUND, "no active member '%.24s' in this enterprise", text);
@@ -570,6 +557,34 @@ static enum err body_ids(struct req *r, int64_t eid, const char *field, enum id_
 		if (!contains(*out, *n, id))
 			(*out)[(*n)++] = id;
 	}
+	return ERR_OK;
+}
+
+/*
+ * An administrator of some departments manages only groups wholly inside their scope: each
+ * department of the group at or below one of theirs, each person named into it or out of it
+ * sitting in one of them.  403 otherwise; an administrator of scope "all" manages every group.
+ */
+static enum err require_group_scope(struct req *r, const struct org_member *me, const struct members *m)
+{
+	char id[ID_STR_LEN];
+	enum err rc;
+	if (me->scope_all)
+		return ERR_OK;
+	for (size_t i = 0; i < m->ndepartments; i++) {
+		int in = dept_in_scope(r->app->st, me, m->departments[i]);
+		if (in < 0)
+			return att_store_failed(r);
+		if (!in)
+			return req_fail(r, ERR_FORBIDDEN, "the group takes department '%s', which is outside your scope",
+					id_format(m->departments[i], id));
+	}
+	const int64_t *lists[] = { m->users, m->excluded };
+	const size_t counts[] = { m->nusers, m->nexcluded };
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++)
+			if ((rc = att_require_scope(r, me, lists[l][i])))
+				return rc;
 	return ERR_OK;
 }
 
@@ -719,7 +734,7 @@ static enum err find_group(struct req *r, int64_t eid, const char *text, int64_t
 		enum store_rc rc = store_step(s);
 		store_reset(s);
 		if (rc != STORE_ROW && rc != STORE_DONE)
-			return store_failed(r);
+			return att_store_failed(r);
 		found = rc == STORE_ROW;
 	}
 	return found ? ERR_OK : req_fail(r, ERR_ATTENDANCE_GROUP_NOT_FOUND, "no attendance group '%.24s' in this enterprise", text);
@@ -802,23 +817,24 @@ static enum err post_group(struct req *r)
 	int64_t eid, gid = id_next(), now = clock_now_ms();
 	struct att_rule rule;
 	struct members m = { 0 };
+	struct org_member me;
 	struct jsonw fields;
 	int changed = 0;
 	enum err rc;
 	jsonw_init(&fields);
 	jsonw_open(&fields, NULL, '{');
 	jsonw_open(&fields, "fields", '[');
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, group_spec, &eid, NULL)))
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, group_spec, &eid, &me)))
 		goto out;
 	if (!req_str(r, "name") || !json_is_object(json_object_get(r->body, "rule"))) {
 		const char *missing = !req_str(r, "name") ? "name" : "rule";
 		char detail[48];
 		snprintf(detail, sizeof(detail), "field '%s' is required", missing);
-		rc = field_fail(r, ERR_MISSING_FIELD, missing, detail);
+		rc = att_field_fail(r, ERR_MISSING_FIELD, missing, "%s", detail);
 		goto out;
 	}
 	if (!json_is_string(json_object_get(json_object_get(r->body, "rule"), "kind"))) {
-		rc = field_fail(r, ERR_MISSING_FIELD, "rule.kind", "field 'rule.kind' is required");
+		rc = att_field_fail(r, ERR_MISSING_FIELD, "rule.kind", "field 'rule.kind' is required");
 		goto out;
 	}
 	att_rule_defaults(&rule);
@@ -826,7 +842,7 @@ static enum err post_group(struct req *r)
 	rule.group_id = gid;
 	if ((rc = check_name(r, "name", req_str(r, "name"), ATT_NAME_MAX, 0)) ||
 	    (rc = body_rule(r, json_object_get(r->body, "rule"), &rule)) ||
-	    (rc = body_members(r, eid, &m, &fields, &changed)) ||
+	    (rc = body_members(r, eid, &m, &fields, &changed)) || (rc = require_group_scope(r, &me, &m)) ||
 	    (rc = check_conflicts(r, eid, gid, &m)))
 		goto out;
 	struct store_stmt *s = store_prepare(r->app->st,
@@ -838,14 +854,14 @@ static enum err post_group(struct req *r)
 	store_bind_int(s, 5, now);
 	store_bind_int(s, 6, now);
 	if (store_run(s) != STORE_DONE || att_rule_store(r->app->st, &rule) || members_store(r->app->st, eid, gid, &m)) {
-		rc = store_failed(r);
+		rc = att_store_failed(r);
 		goto out;
 	}
 	jsonw_str(&fields, NULL, "name");
 	jsonw_str(&fields, NULL, "rule");
 	jsonw_close(&fields, ']');
 	jsonw_close(&fields, '}');
-	if ((rc = stale_today(r, eid)) ||
+	if ((rc = att_stale_from(r, eid, NULL)) ||
 	    (rc = org_audit(r, "attendance.group_create", 0, "attendance_group", gid, fields.buf)) || (rc = org_commit(r)))
 		goto out;
 	rc = reply_group(r, 201, eid, gid);
@@ -888,6 +904,7 @@ static enum err patch_group(struct req *r)
 	int64_t eid, gid;
 	struct att_rule rule;
 	struct members m = { 0 };
+	struct org_member me;
 	struct jsonw fields;
 	struct store *st = r->app->st;
 	int changed = 0;
@@ -895,11 +912,11 @@ static enum err patch_group(struct req *r)
 	jsonw_init(&fields);
 	jsonw_open(&fields, NULL, '{');
 	jsonw_open(&fields, "fields", '[');
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, group_spec, &eid, NULL)) ||
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, group_spec, &eid, &me)) ||
 	    (rc = find_group(r, eid, r->params[1], &gid)))
 		goto out;
 	if (att_rule_load(st, eid, gid, &rule) != 1) {
-		rc = store_failed(r);
+		rc = att_store_failed(r);
 		goto out;
 	}
 	enum att_rule_kind was = rule.kind;
@@ -908,8 +925,10 @@ static enum err patch_group(struct req *r)
 	if (!json_is_object(rule_v))
 		rule_v = NULL;
 	members_load(st, eid, gid, &m);
-	if ((name && (rc = check_name(r, "name", name, ATT_NAME_MAX, 0))) ||
+	/* Inside the scope before the change, and after it. */
+	if ((rc = require_group_scope(r, &me, &m)) || (name && (rc = check_name(r, "name", name, ATT_NAME_MAX, 0))) ||
 	    (rule_v && (rc = body_rule(r, rule_v, &rule))) || (rc = body_members(r, eid, &m, &fields, &changed)) ||
+	    (rc = require_group_scope(r, &me, &m)) ||
 	    (rc = check_conflicts(r, eid, gid, &m)) ||
 	    (rule_v && was == ATT_SCHEDULED && rule.kind == ATT_SCHEDULED && (rc = check_roster_names(r, eid, &rule))))
 		goto out;
@@ -928,7 +947,7 @@ static enum err patch_group(struct req *r)
 		jsonw_str(&fields, NULL, "roster");
 	}
 	if (!ok) {
-		rc = store_failed(r);
+		rc = att_store_failed(r);
 		goto out;
 	}
 	if (name)
@@ -937,7 +956,7 @@ static enum err patch_group(struct req *r)
 		jsonw_str(&fields, NULL, "rule");
 	jsonw_close(&fields, ']');
 	jsonw_close(&fields, '}');
-	if ((rule_v || changed) && (rc = stale_today(r, eid)))
+	if ((rule_v || changed) && (rc = att_stale_from(r, eid, NULL)))
 		goto out;
 	if ((rc = org_audit(r, "attendance.group_update", 0, "attendance_group", gid, fields.buf)) || (rc = org_commit(r)))
 		goto out;
@@ -952,16 +971,23 @@ out:
 static enum err delete_group(struct req *r)
 {
 	int64_t eid, gid;
+	struct org_member me;
+	struct members m = { 0 };
 	enum err rc;
-	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, NULL)) ||
+	if ((rc = org_begin(r)) || (rc = org_require(r, r->params[0], ORG_RIGHT_ATTENDANCE, &eid, &me)) ||
 	    (rc = find_group(r, eid, r->params[1], &gid)))
+		return rc;
+	members_load(r->app->st, eid, gid, &m);
+	rc = require_group_scope(r, &me, &m);
+	members_release(&m);
+	if (rc)
 		return rc;
 	struct store_stmt *s = store_prepare(r->app->st, "DELETE FROM attendance_groups WHERE enterprise_id = ? AND id = ?");
 	store_bind_int(s, 1, eid);
 	store_bind_int(s, 2, gid);
 	if (store_run(s) != STORE_DONE)
-		return store_failed(r);
-	if ((rc = stale_today(r, eid)) || (rc = org_audit(r, "attendance.group_delete", 0, "attendance_group", gid, NULL)) ||
+		return att_store_failed(r);
+	if ((rc = att_stale_from(r, eid, NULL)) || (rc = org_audit(r, "attendance.group_delete", 0, "attendance_group", gid, NULL)) ||
 	    (rc = org_commit(r)))
 		return rc;
 	req_no_content(r);
@@ -974,7 +1000,7 @@ static enum err require_scheduled(struct req *r, int64_t eid, int64_t gid, struc
 {
 	int found = att_rule_load(r->app->st, eid, gid, rule);
 	if (found <= 0)
-		return found ? store_failed(r) : req_fail(r, ERR_ATTENDANCE_GROUP_NOT_FOUND, NULL);
+		return found ? att_store_failed(r) : req_fail(r, ERR_ATTENDANCE_GROUP_NOT_FOUND, NULL);
 	if (rule->kind != ATT_SCHEDULED)
 		return req_fail(r, ERR_RULE_NOT_SCHEDULED, "the group's rule is %s, not scheduled shifts: it has no roster",
 				att_kind_name(rule->kind));
@@ -993,22 +1019,22 @@ static enum err get_roster(struct req *r)
 		return rc;
 	const char *qfrom = req_query(r, "from"), *qto = req_query(r, "to"), *quser = req_query(r, "user_id");
 	if (qfrom && !att_day_valid(qfrom))
-		return field_fail(r, ERR_INVALID_VALUE, "from", "'from' must be a date written YYYY-MM-DD");
+		return att_field_fail(r, ERR_INVALID_VALUE, "from", "'from' must be a date written YYYY-MM-DD");
 	if (qto && !att_day_valid(qto))
-		return field_fail(r, ERR_INVALID_VALUE, "to", "'to' must be a date written YYYY-MM-DD");
+		return att_field_fail(r, ERR_INVALID_VALUE, "to", "'to' must be a date written YYYY-MM-DD");
 	if (quser && id_parse(quser, &uid))
-		return field_fail(r, ERR_INVALID_VALUE, "user_id", "'user_id' must be a member's id");
+		return att_field_fail(r, ERR_INVALID_VALUE, "user_id", "'user_id' must be a member's id");
 	if (qfrom)
 		snprintf(from, sizeof(from), "%s", qfrom);
 	else if (att_today(r->app->st, eid, from))
-		return store_failed(r);
+		return att_store_failed(r);
 	if (qto)
 		snprintf(to, sizeof(to), "%s", qto);
 	else
 		att_day_add(from, 30, to);
 	int64_t span = att_day_number(to) - att_day_number(from);
 	if (span < 0 || span >= MAX_ROSTER_DAYS)
-		return field_fail(r, ERR_INVALID_VALUE, "to", "'to' must be on or after 'from', at most 62 days in all");
+		return att_field_fail(r, ERR_INVALID_VALUE, "to", "'to' must be on or after 'from', at most 62 days in all");
 	struct store_stmt *s = uid
 		? store_prepare(r->app->st, "SELECT user_id, day, shift FROM attendance_roster WHERE enterprise_id = ? AND group_id = ?"
 					    " AND day >= ? AND day <= ? AND user_id = ? ORDER BY day, user_id")
@@ -1071,13 +1097,19 @@ static enum err put_roster(struct req *r)
 	struct store *st = r->app->st;
 	struct roster_entry *entries = NULL;
 	enum err rc;
-	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, NULL)) || (rc = find_group(r, eid, r->params[1], &gid)) ||
-	    (rc = require_scheduled(r, eid, gid, &rule)))
+	struct org_member me;
+	struct members group = { 0 };
+	if ((rc = org_require_body(r, ORG_RIGHT_ATTENDANCE, spec, &eid, &me)) || (rc = find_group(r, eid, r->params[1], &gid)))
+		return rc;
+	members_load(st, eid, gid, &group);
+	rc = require_group_scope(r, &me, &group);
+	members_release(&group);
+	if (rc || (rc = require_scheduled(r, eid, gid, &rule)))
 		return rc;
 	json_t *list = json_object_get(r->body, "entries"), *v;
 	size_t n = json_array_size(list), i;
 	if (!n || n > MAX_ROSTER_ENTRIES)
-		return field_fail(r, ERR_INVALID_VALUE, "entries", "'entries' must hold 1 to 2000 entries");
+		return att_field_fail(r, ERR_INVALID_VALUE, "entries", "'entries' must hold 1 to 2000 entries");
 	entries = xcalloc(n, sizeof(*entries));
 	char first[ATT_DAY_LEN] = "9999-12-31";
 	json_array_foreach(list, i, v) {
@@ -1086,7 +1118,7 @@ static enum err put_roster(struct req *r)
 		struct org_member m;
 		snprintf(prefix, sizeof(prefix), "entries[%zu]", i);
 		if (!json_is_object(v)) {
-			rc = field_fail(r, ERR_INVALID_TYPE, prefix, "each entry must be an object {user_id, day, shift}");
+			rc = att_field_fail(r, ERR_INVALID_TYPE, prefix, "each entry must be an object {user_id, day, shift}");
 			goto out;
 		}
 		if ((rc = req_check_object(r, v, prefix, entry_spec)))
@@ -1095,14 +1127,14 @@ static enum err put_roster(struct req *r)
 		json_t *shift = json_object_get(v, "shift");
 		snprintf(field, sizeof(field), "%s.day", prefix);
 		if (!att_day_valid(day)) {
-			rc = field_fail(r, ERR_INVALID_VALUE, field, "'day' must be a date written YYYY-MM-DD");
+			rc = att_field_fail(r, ERR_INVALID_VALUE, field, "'day' must be a date written YYYY-MM-DD");
 			goto out;
 		}
 		snprintf(e->day, sizeof(e->day), "%s", day);
 		snprintf(field, sizeof(field), "%s.user_id", prefix);
 		int found = id_parse(text, &e->uid) ? 0 : org_member_get(st, eid, e->uid, &m);
 		if (found < 0) {
-			rc = store_failed(r);
+			rc = att_store_failed(r);
 			goto out;
 		}
 		if (!found || !m.active) {
@@ -1112,7 +1144,7 @@ static enum err put_roster(struct req *r)
 		}
 		int64_t in = att_group_of(st, eid, e->uid);
 		if (in < 0) {
-			rc = store_failed(r);
+			rc = att_store_failed(r);
 			goto out;
 		}
 		if (in != gid) {
@@ -1135,7 +1167,7 @@ static enum err put_roster(struct req *r)
 		}
 		for (size_t j = 0; j < i; j++)
 			if (entries[j].uid == e->uid && !strcmp(entries[j].day, e->day)) {
-				rc = field_fail(r, ERR_INVALID_VALUE, prefix, "the same person and day are in an earlier entry");
+				rc = att_field_fail(r, ERR_INVALID_VALUE, prefix, "the same person and day are in an earlier entry");
 				goto out;
 			}
 		if (strcmp(e->day, first) < 0)
@@ -1151,7 +1183,7 @@ static enum err put_roster(struct req *r)
 		store_bind_text(s, 4, entries[i].day, -1);
 		store_bind_text(s, 5, entries[i].shift, -1);
 		if (store_run(s) != STORE_DONE) {
-			rc = store_failed(r);
+			rc = att_store_failed(r);
 			goto out;
 		}
 	}
@@ -1200,16 +1232,16 @@ static enum err get_me(struct req *r)
 		return rc;
 	const char *qday = req_query(r, "day");
 	if (qday && !att_day_valid(qday))
-		return field_fail(r, ERR_INVALID_VALUE, "day", "'day' must be a date written YYYY-MM-DD");
+		return att_field_fail(r, ERR_INVALID_VALUE, "day", "'day' must be a date written YYYY-MM-DD");
 	if (att_calendar_get(st, eid, &cal))
-		return store_failed(r);
+		return att_store_failed(r);
 	if (qday)
 		snprintf(day, sizeof(day), "%s", qday);
 	else
 		att_local_time(clock_now_ms(), cal.offset, day, NULL);
 	int workday = att_is_workday(st, eid, day), in = att_rule_of(st, eid, r->user_id, &rule);
 	if (workday < 0 || in < 0)
-		return store_failed(r);
+		return att_store_failed(r);
 	att_offset_text(cal.offset, offset);
 	struct jsonw w;
 	jsonw_init(&w);
@@ -1248,7 +1280,7 @@ static enum err get_me(struct req *r)
 		free(places);
 		if (nshifts < 0 || nplaces < 0) {
 			jsonw_release(&w);
-			return store_failed(r);
+			return att_store_failed(r);
 		}
 	}
 	jsonw_close(&w, '}');

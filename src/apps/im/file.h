@@ -34,6 +34,14 @@
 int file_describe(struct store *st, int64_t eid, int64_t fid, int64_t uid, const char *kind, struct jsonw *w,
 		  enum err *err);
 /*
+ * Adds a rule of another module to who may fetch a file, asked after the uploader and the
+ * messages carrying it: may() says 1 (may), 0 or -1.  A yes is an administrator's look at someone
+ * else's data (a field punch's photo): the file routes audit it as "file.view" with the uploader
+ * as subject, so it shows in their access log.  Register once at start, before the loops run.
+ */
+void file_add_reader(int (*may)(struct store *st, int64_t eid, int64_t fid, int64_t uid));
+
+/*
  * A message carrying fid was recalled or deleted (inside the caller's transaction): when no
  * message refers to fid any more, the file is marked deleted and its blobs go from disk
  * after the commit (by the files job).  0 or -1.

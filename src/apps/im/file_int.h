@@ -26,7 +26,8 @@ struct file_row {
 
 /* Reads file fid of eid, unless deleted.  1 and *row, 0 when there is none, or -1. */
 int file_get(struct store *st, int64_t eid, int64_t fid, struct file_row *row /* OUT */);
-/* Whether uid may fetch the file: its uploader, or one who may see a message carrying it.  1, 0, -1. */
+/* Whether uid may fetch the file: 1 its uploader, or one who may see a message carrying it; 2 one
+ * whom another module's rule lets look (file_add_reader: to be audited); 0; -1. */
 int file_may_see(struct store *st, const struct file_row *row, int64_t uid);
 /* Writes the row as the API shows it (all its fields) into the open object w. */
 void file_write(const struct file_row *row, struct jsonw *w);

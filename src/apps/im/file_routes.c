@@ -210,6 +210,14 @@ static enum err find_file(struct req *r, int64_t *eid, struct file_row *row)
 		return req_fail(r, ERR_INTERNAL, "cannot read the file");
 	if (!visible)
 		return req_fail(r, ERR_FILE_NOT_FOUND, "no file '%.24s' that you may fetch", r->params[1]);
+	/* An administrator's look at someone else's file is audited before it is shown: the look and
+	 * its entry together (a GET reads in a snapshot, which a write transaction replaces). */
+	if (visible == 2) {
+		store_end_read(r->app->st);
+		if ((rc = org_begin(r)) || (rc = org_audit(r, "file.view", row->uploader_id, "file", row->id, NULL)) ||
+		    (rc = org_commit(r)))
+			return rc;
+	}
 	return ERR_OK;
 }
 
