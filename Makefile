@@ -113,6 +113,7 @@ bench: deps
 	bench/address-book
 	node bench/ws-idle.mjs
 	bench/im
+	bench/attendance
 
 clean:
 	rm -rf build
