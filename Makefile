@@ -17,7 +17,7 @@ SRCS       := $(sort $(shell find src -name '*.c'))
 LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
 # Migrations run in file-name order across all modules; names are numbered and unique.
 MIGRATIONS := $(shell find src -path '*/migrations/*.sql' | awk -F/ '{print $$NF" "$$0}' | sort | cut -d' ' -f2)
-GEN        := build/gen/migrations.c build/gen/policy.c build/gen/pinyin.c
+GEN        := build/gen/migrations.c build/gen/policy.c build/gen/pinyin.c build/gen/web.c
 UNIT_SRCS  := $(sort $(shell find tests/unit -name '*.c' 2>/dev/null))
 
 OBJS      := $(LIB_SRCS:src/%.c=build/obj/%.o) $(GEN:build/gen/%.c=build/obj/gen/%.o)
@@ -25,7 +25,7 @@ SAN_OBJS  := $(OBJS:build/obj/%=build/san/%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 SAN_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/unit-san/%)
 
-.PHONY: all run test unit unit-san api deps bench clean policy-check
+.PHONY: all run test unit unit-san api web-test deps bench clean policy-check
 all: build/atrium
 
 deps:
@@ -48,6 +48,16 @@ build/gen/pinyin.c: scripts/gen-pinyin $(UNIHAN_READINGS)
 	scripts/gen-pinyin $@ $(UNIHAN_READINGS)
 $(UNIHAN_READINGS):
 	@echo "$@ is missing: run make deps (it installs unicode-data)" >&2; exit 1
+
+# The web client (web/): built with its own npm packages, then embedded in the binary.
+WEB_SRCS := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
+	    web/index.html web/vite.config.ts web/tsconfig.json web/package.json web/package-lock.json
+web/dist/index.html: $(WEB_SRCS) docs/openapi.yaml
+	cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
+	@touch $@
+build/gen/web.c: web/dist/index.html scripts/embed-web
+	@mkdir -p $(@D)
+	scripts/embed-web $@ web/dist
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
@@ -90,6 +100,10 @@ unit-san: $(SAN_BINS)
 api: build/atrium
 	node --test --test-concurrency=2 tests/api/
 
+# The web client's component and store tests (Vitest).
+web-test: web/dist/index.html
+	cd web && npm test
+
 # The served policy is a copy of the one the project keeps beside it; they must not drift.
 SHARED_POLICY := ../shared/policy/privacy-policy.txt
 policy-check:
@@ -101,6 +115,7 @@ test: deps policy-check
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory web-test
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -11,6 +11,7 @@
 #include "core/mem.h"
 #include "http/internal.h"
 #include "http/routes.h"
+#include "http/web.h"
 #include "core/banned.h"
 
 #define H(r) ((h2o_req_t *)(r)->h)
@@ -309,7 +310,8 @@ void logbuf_flush(struct logbuf *log)
 	log->len = 0;
 }
 
-static void send_body(struct req *r, int status, const char *type, const char *body, size_t len)
+/* The status line and headers of the one reply a request gets, logged. */
+static h2o_req_t *start_reply(struct req *r, int status, const char *type, size_t len)
 {
 	struct req_full *f = (struct req_full *)r;
 	h2o_req_t *h = H(r);
@@ -320,8 +322,14 @@ static void send_body(struct req *r, int status, const char *type, const char *b
 	h->res.content_length = len;
 	if (type)
 		h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type, strlen(type));
-	h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
 	log_request(f, status, len);
+	return h;
+}
+
+static void send_body(struct req *r, int status, const char *type, const char *body, size_t len)
+{
+	h2o_req_t *h = start_reply(r, status, type, len);
+	h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
 	h2o_send_inline(h, body, len);
 }
 
@@ -355,6 +363,24 @@ void req_json_text(struct req *r, int status, const char *json, size_t len)
 void req_send_bytes(struct req *r, int status, const char *type, const void *data, size_t len)
 {
 	send_body(r, status, type, data, len); /* h2o_send_inline copies the bytes into the request's pool */
+}
+
+void req_send_static(struct req *r, int status, const char *type, const void *data, size_t len, const char *encoding)
+{
+	static h2o_generator_t done = { NULL, NULL }; /* one final send: nothing to proceed or stop */
+	h2o_req_t *h = start_reply(r, status, type, len);
+	if (encoding)
+		h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, encoding, strlen(encoding));
+	h2o_iovec_t buf = h2o_iovec_init(data, len);
+	h2o_start_response(h, &done);
+	h2o_send(h, &buf, len ? 1 : 0, H2O_SEND_STATE_FINAL);
+}
+
+const char *req_path(struct req *r, size_t *len)
+{
+	h2o_req_t *h = H(r);
+	*len = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
+	return h->path.base;
 }
 
 void req_page_reply(struct req *r, struct jsonw *w, int64_t next)
@@ -515,6 +541,8 @@ static int match(struct req *r, const char *pattern, const char *path, size_t le
 	return !*p && s == end;
 }
 
+static const struct route web_route = { "GET", "/", web_serve, 0 };
+
 static enum err route(struct req *r, h2o_req_t *h)
 {
 	size_t len = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
@@ -536,6 +564,11 @@ static enum err route(struct req *r, h2o_req_t *h)
 		req_set_header(r, "allow", allow);
 		return req_fail(r, ERR_METHOD_NOT_ALLOWED, "%.*s is not allowed here; use %s",
 				(int)h->method.len, h->method.base, allow);
+	}
+	/* Outside the API, the web client's files (http/web.h). */
+	if (web_wanted(h->method.base, h->method.len, h->path.base, len)) {
+		r->route = &web_route;
+		return ERR_OK;
 	}
 	return req_fail(r, ERR_NOT_FOUND, "no route for this path");
 }

@@ -134,6 +134,11 @@ void req_json(struct req *r, int status, json_t *obj);
 void req_json_text(struct req *r, int status, const char *json, size_t len);
 /* Sends len bytes (copied) with status and content type: an image, a file made in memory. */
 void req_send_bytes(struct req *r, int status, const char *type, const void *data, size_t len);
+/* Sends len bytes that live as long as the process (not copied), with status, content type and
+ * content encoding (NULL: none), cached as the caller's headers say: the embedded web client. */
+void req_send_static(struct req *r, int status, const char *type, const void *data, size_t len, const char *encoding);
+/* The request's path without its query, len bytes (not NUL-terminated). */
+const char *req_path(struct req *r, size_t *len /* OUT */);
 /* Sends an empty reply (204). */
 void req_no_content(struct req *r);
 /*
