@@ -48,8 +48,17 @@ describe('error codes', () => {
 })
 
 describe('messages', () => {
-  const zhLeaves = leaves(zh)
-  const enLeaves = leaves(en)
+  // The shared texts merged with every feature's own (src/features/*/i18n.ts).
+  const zhLeaves = leaves(i18n.global.getLocaleMessage('zh-CN'))
+  const enLeaves = leaves(i18n.global.getLocaleMessage('en'))
+
+  it("keep each feature's texts under a name of its own", () => {
+    const features = Object.values(import.meta.glob<{ default: { zh: object; en: object } }>('../src/features/*/i18n.ts', { eager: true }))
+    const names = features.flatMap((f) => Object.keys(f.default.zh))
+    expect(new Set(names).size).toBe(names.length)
+    for (const name of names) expect(Object.keys(zh), name).not.toContain(name)
+    expect(Object.keys(zhLeaves).length).toBeGreaterThanOrEqual(Object.keys(leaves(zh)).length)
+  })
 
   it('have the same keys in both languages', () => {
     expect(Object.keys(enLeaves).sort()).toEqual(Object.keys(zhLeaves).sort())

@@ -22,11 +22,28 @@ export function detectLocale(): AppLocale {
   return 'zh-CN'
 }
 
+/**
+ * A feature's own texts live beside it, in src/features/<name>/i18n.ts, under the feature's name:
+ * `export default { zh: { chat: {…} }, en: { chat: {…} } }` (en typed as typeof zh, so both have
+ * the same keys; tests/i18n.test.ts checks them again).  They are merged in here, so a feature
+ * never edits the shared files.
+ */
+export interface FeatureTexts {
+  zh: Record<string, unknown>
+  en: Record<string, unknown>
+}
+const featureTexts = Object.values(
+  import.meta.glob<{ default: FeatureTexts }>('../features/*/i18n.ts', { eager: true }),
+).map((m) => m.default)
+
 export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zh, en },
+  messages: {
+    'zh-CN': Object.assign({}, zh, ...featureTexts.map((f) => f.zh)) as MessageSchema,
+    en: Object.assign({}, en, ...featureTexts.map((f) => f.en)) as MessageSchema,
+  },
   missingWarn: false,
   fallbackWarn: false,
 })
