@@ -206,6 +206,22 @@ test('a link invites with an expiry and a use limit, and can be revoked', async 
   }
 });
 
+test('joining by a link answers what the enterprise entered about the person before', async (t) => {
+  const { srv, owner, eid } = await setup(t);
+  const who = await srv.signUp();
+  await invite(srv, owner, eid, who.phone.replace(/^\+86/, ''), HELD);
+  assert.equal((await mine(srv, who)).length, 1);
+  let res = await srv.req('POST', `${E}/${eid}/invitations`, { token: owner.token, body: {} });
+  assert.equal(res.status, 201, show(res));
+  res = await srv.req('POST', `/api/v1/invitations/${res.json.token}/accept`, { token: who.token, body: { name_in_enterprise: '王五' } });
+  assert.equal(res.status, 201, show(res));
+  // Joined: the invitation by mobile does not linger, for them or the administrators.
+  assert.deepEqual(await mine(srv, who), []);
+  res = await srv.req('GET', `${E}/${eid}/pending-members`, { token: owner.token });
+  assert.deepEqual(res.json.pending_members, []);
+  assert.deepEqual(sql(srv, `SELECT count(*) FROM pending_members WHERE enterprise_id = ${eid}`), ['0']);
+});
+
 test('a link needing approval holds the request until an administrator approves or rejects it', async (t) => {
   const { srv, owner, eid } = await setup(t);
   let res = await srv.req('POST', `${E}/${eid}/invitations`, { token: owner.token, body: { needs_approval: true } });

@@ -602,12 +602,6 @@ static enum err post_link_accept(struct req *r)
 	default:
 		return req_fail(r, ERR_INTERNAL, "cannot add the member");
 	}
-	/* Anything the enterprise entered about this person before is theirs to see now. */
-	s = store_prepare(st, "DELETE FROM pending_members WHERE enterprise_id = ? AND user_id = ?");
-	store_bind_int(s, 1, l.eid);
-	store_bind_int(s, 2, r->user_id);
-	if (store_run(s) != STORE_DONE)
-		return req_fail(r, ERR_INTERNAL, "cannot update the pending members");
 	char object[AUDIT_OBJECT_LEN];
 	if (audit_append(st, r->user_id, "member.join", r->user_id, audit_object("enterprise", l.eid, object),
 			 "{\"via\":\"link\"}"))

@@ -128,6 +128,15 @@ enum join_rc join_member_add(struct store *st, int64_t eid, int64_t uid, const s
 	store_bind_text(s, 5, p->email ? p->email : "", -1);
 	if (store_run(s) != STORE_DONE)
 		return JOIN_FAILED;
+	/* Whatever else the enterprise entered about them before (an invitation by their mobile, a
+	 * request by link) is answered by the joining: none of it lingers. */
+	s = store_prepare(st, "DELETE FROM pending_members WHERE enterprise_id = ? AND (user_id = ?"
+			      " OR phone_index = (SELECT phone_index FROM users WHERE id = ?))");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, uid);
+	store_bind_int(s, 3, uid);
+	if (store_run(s) != STORE_DONE)
+		return JOIN_FAILED;
 	/* A department deleted since the invitation leaves the new member outside the tree. */
 	if (p->department_id && department_exists(st, eid, p->department_id)) {
 		s = store_prepare(st, "INSERT INTO member_departments (enterprise_id, user_id, department_id, is_primary)"

@@ -40,7 +40,8 @@ enum join_rc join_pending_add(struct store *st, const struct keyring *kr, int64_
 
 /*
  * Makes uid an active member of eid with what p holds (name in the enterprise, title, job number,
- * e-mail; the department as primary when it still exists).  JOIN_ALREADY_MEMBER when uid is one.
+ * e-mail; the department as primary when it still exists), and deletes every pending row of eid
+ * for that person (by account or mobile).  JOIN_ALREADY_MEMBER when uid is one.
  */
 enum join_rc join_member_add(struct store *st, int64_t eid, int64_t uid, const struct join_person *p, int64_t now);
 
