@@ -52,7 +52,12 @@ $(UNIHAN_READINGS):
 # The web client (web/): built with its own npm packages, then embedded in the binary.
 WEB_SRCS := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
 	    web/index.html web/vite.config.ts web/tsconfig.json web/package.json web/package-lock.json
+# NO_WEB=1 keeps the client built last (work on the server while the client is half-edited).
+ifdef NO_WEB
+web/dist/index.html:
+else
 web/dist/index.html: $(WEB_SRCS) docs/openapi.yaml
+endif
 	cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
 	@touch $@
 build/gen/web.c: web/dist/index.html scripts/embed-web

@@ -23,6 +23,8 @@
 #define AUTH_MS 10000      /* the auth frame must come within this */
 #define CLOSE_WAIT_MS 2000 /* after our close frame, how long the peer's answer is awaited */
 #define SWEEP_MS 1000      /* timers of all sockets of a loop are checked this often */
+#define TYPING_MS 2000     /* a socket's typing in one conversation is passed on once in this */
+#define TYPING_EVERY_MS 500 /* and across conversations one in this, after a burst of four */
 /* The kernel's send buffer of a socket: events are small, and a bounded buffer lets the queue
  * bound see a consumer that stopped reading within about a megabyte, not the many megabytes
  * the kernel would otherwise take for it. */
@@ -54,6 +56,8 @@ struct ws {
 	h2o_linklist_t dirty; /* linked while frames wait for this turn's write */
 	int64_t user, session; /* 0 until the auth frame */
 	int64_t opened_ms, rx_ms, checked_ms, closing_ms;
+	int64_t typing_cid, typing_ms; /* the conversation last typed in, and when it was passed on */
+	int64_t typing_due;            /* the typing budget (a virtual clock: GCRA) */
 	struct ws_frame **queue, **inflight; /* waiting; handed to h2o_socket_write */
 	uint32_t nqueue, capqueue, ninflight;
 	uint32_t bytes;       /* of queue and inflight, against WS_QUEUE_BYTES */
@@ -363,6 +367,18 @@ static void typing(struct ws *ws, json_t *msg)
 			   member < 0 ? "the server failed; nothing was sent" : "no such conversation that you are in");
 		return;
 	}
+	/* A keyboard sends typing on every key: the others hear of it once in TYPING_MS per
+	 * conversation, and a socket passes on at most one typing every TYPING_EVERY_MS after a
+	 * burst of four (hopping between conversations does not get round it).  The rest is dropped
+	 * without a word, so a typist, or a flood, cannot swamp the members of large groups. */
+	int64_t now = now_ms();
+	if (cid == ws->typing_cid && now - ws->typing_ms < TYPING_MS)
+		return;
+	if (ws->typing_due < now)
+		ws->typing_due = now;
+	if (ws->typing_due - now > 3 * TYPING_EVERY_MS)
+		return;
+	ws->typing_due += TYPING_EVERY_MS;
 	if (im_members(st, cid, &users, &n)) {
 		send_error(ws, "internal_error", "the server failed; nothing was sent");
 		return;
@@ -370,6 +386,8 @@ static void typing(struct ws *ws, json_t *msg)
 	for (size_t i = 0; i < n; i++)
 		if (users[i] != ws->user)
 			users[m++] = users[i];
+	ws->typing_cid = cid;
+	ws->typing_ms = now;
 	if (m) {
 		char e[ID_STR_LEN], c[ID_STR_LEN], u[ID_STR_LEN], buf[192];
 		int len = snprintf(buf, sizeof(buf),
