@@ -343,7 +343,9 @@ static enum err post_pending_approve(struct req *r)
 
 /* ---- invitation links ---- */
 
-static void invitation_write(struct req *r, struct store_stmt *s, struct jsonw *w, int64_t now)
+/* The link at the row of s; token and url only in the reply that makes it (else NULL). */
+static void invitation_write(struct req *r, struct store_stmt *s, struct jsonw *w, int64_t now, const char *token,
+			     const char *url)
 {
 	jsonw_open(w, NULL, '{');
 	jsonw_id(w, "id", store_col_int(s, 0));
@@ -362,6 +364,10 @@ static void invitation_write(struct req *r, struct store_stmt *s, struct jsonw *
 												      : "active";
 	jsonw_str(w, "state", state);
 	org_write_person(r->app->st, r->app->kr, store_col_int(s, 8), store_col_int(s, 9), "created_by", w);
+	if (token) {
+		jsonw_str(w, "token", token);
+		jsonw_str(w, "url", url);
+	}
 	jsonw_close(w, '}');
 }
 
@@ -413,22 +419,21 @@ static enum err post_invitation(struct req *r)
 		return req_fail(r, ERR_INTERNAL, "cannot store the invitation");
 	if ((rc = org_audit(r, "invitation.create", 0, "invitation", id, NULL)) || (rc = org_commit(r)))
 		return rc;
+	join_base_url(r->app->cfg, url, 256);
+	size_t n = strlen(url);
+	snprintf(url + n, sizeof(url) - n, "/join/%s", token);
 	s = store_prepare(r->app->st, "SELECT " INVITATION_COLS " FROM invitations WHERE id = ?");
 	store_bind_int(s, 1, id);
 	struct jsonw w;
 	jsonw_init(&w);
-	if (store_step(s) == STORE_ROW)
-		invitation_write(r, s, &w, now);
-	store_reset(s);
-	join_base_url(r->app->cfg, url, 256);
-	size_t n = strlen(url);
-	snprintf(url + n, sizeof(url) - n, "/join/%s", token);
 	/* The token and its link go out once, in this reply: the server keeps only the hash. */
-	w.len--;
-	w.buf[w.len] = '\0';
-	jsonw_str(&w, "token", token);
-	jsonw_str(&w, "url", url);
-	jsonw_close(&w, '}');
+	if (store_step(s) != STORE_ROW) {
+		store_reset(s);
+		jsonw_release(&w);
+		return req_fail(r, ERR_INTERNAL, "cannot read the invitation back");
+	}
+	invitation_write(r, s, &w, now, token, url);
+	store_reset(s);
 	req_json_text(r, 201, w.buf, w.len);
 	memset(w.buf, 0, w.len);
 	jsonw_release(&w);
@@ -454,7 +459,7 @@ static enum err get_invitations(struct req *r)
 	jsonw_open(&w, "invitations", '[');
 	while (store_step(s) == STORE_ROW && ++n <= limit) {
 		last = store_col_int(s, 0);
-		invitation_write(r, s, &w, now);
+		invitation_write(r, s, &w, now, NULL, NULL);
 	}
 	store_reset(s);
 	req_page_reply(r, &w, n > limit ? last : 0);
