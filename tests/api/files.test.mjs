@@ -33,6 +33,11 @@ async function setup(t, args = []) {
   for (const [who, name] of [[wang, '王五'], [zhao, '赵六'], [apps, '周九']]) await addMember(srv, owner, eid, who, name);
   const r = await srv.req('PUT', `${E}/${eid}/admins/${apps.user.id}`, { token: owner.token, body: { rights: ['apps'], scope: 'all' } });
   assert.equal(r.status, 200, show(r));
+  // Voice is recorded under the microphone consent (PP-12); zhao has not given it.
+  for (const who of [owner, wang]) {
+    const c = await srv.req('POST', '/api/v1/me/consents', { token: who.token, body: { purpose: 'microphone', granted: true, device_id: who.device.id } });
+    assert.equal(c.status, 201, show(c));
+  }
   const F = `${E}/${eid}/files`;
   const upload = (who, kind, body, { name, duration, type = 'application/octet-stream', eidOver } = {}) => {
     const q = new URLSearchParams({ kind });
@@ -234,6 +239,24 @@ test('an acknowledged upload survives kill -9', async (t) => {
   const c = await get(wang, r.json.file_id, '/content');
   assert.equal(c.status, 200, show(c));
   assert.ok(c.raw.equals(body));
+});
+
+test('a voice recording needs the microphone consent of its device; everything else goes on without it', async (t) => {
+  const { srv, eid, wang, zhao, upload } = await setup(t);
+  assertProblem(await upload(zhao, 'voice', AMR, { duration: 3200 }), 403, 'consent_required', { purpose: 'microphone' });
+  assert.equal((await upload(zhao, 'file', Buffer.from('纪要\n'), { name: 'a.txt' })).status, 201, 'files still go');
+  // Granted, then the phone reports its microphone off: refused again; back on: taken.
+  let r = await srv.req('POST', '/api/v1/me/consents', { token: zhao.token, body: { purpose: 'microphone', granted: true, device_id: zhao.device.id } });
+  assert.equal(r.status, 201, show(r));
+  assert.equal((await upload(zhao, 'voice', AMR, { duration: 3200 })).status, 201);
+  const perm = (on) => srv.req('PUT', `/api/v1/me/devices/${encodeURIComponent(wang.device.id)}/permissions`, { token: wang.token,
+    body: { microphone: on } });
+  r = await perm(false);
+  assert.equal(r.status, 200, show(r));
+  assertProblem(await upload(wang, 'voice', AMR, { duration: 3200 }), 403, 'consent_required', { purpose: 'microphone' });
+  assert.equal((await perm(true)).status, 200);
+  assert.equal((await upload(wang, 'voice', AMR, { duration: 3200 })).status, 201);
+  assert.equal(sql(srv, `SELECT count(*) FROM files WHERE enterprise_id = ${eid} AND kind = 'voice'`)[0], '2', 'nothing kept of the refused ones');
 });
 
 test('limits per kind, from the configuration and from the enterprise\'s settings', async (t) => {

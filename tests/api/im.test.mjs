@@ -424,6 +424,8 @@ test('images, files and voice travel as messages; members fetch them, recall tak
   };
   const img = await upload(owner, 'image', grayJpeg({ exif: true }));
   const doc = await upload(owner, 'file', Buffer.from('会议纪要\n'), { name: '纪要.txt' });
+  const mic = await srv.req('POST', '/api/v1/me/consents', { token: owner.token, body: { purpose: 'microphone', granted: true, device_id: owner.device.id } });
+  assert.equal(mic.status, 201, show(mic));
   const voice = await upload(owner, 'voice', Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(64)]), { duration_ms: '3200' });
   // Before it is sent, a colleague cannot fetch it.
   assertProblem(await srv.req('GET', `${F}/${doc.id}/content`, { token: wang.token }), 404, 'file_not_found');

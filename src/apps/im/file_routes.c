@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/image.h"
 #include "jobs/jobs.h"
+#include "privacy/consent.h"
 #include "privacy/privacy.h"
 #include "core/banned.h"
 
@@ -98,6 +99,18 @@ static void reply_row(struct req *r, int status, const struct file_row *row)
 	jsonw_release(&w);
 }
 
+/* The microphone consent for the device of the caller's session. */
+static enum err require_microphone(struct req *r)
+{
+	char device[CONSENT_DEVICE_LEN] = "";
+	struct store_stmt *s = store_prepare(r->app->st, "SELECT device_id FROM sessions WHERE id = ?");
+	store_bind_int(s, 1, r->session_id);
+	if (store_step(s) == STORE_ROW)
+		snprintf(device, sizeof(device), "%s", store_col_text(s, 0));
+	store_reset(s);
+	return consent_require_req(r, "microphone", *device ? device : NULL);
+}
+
 static enum err post_file(struct req *r)
 {
 	struct store *st = r->app->st;
@@ -116,6 +129,10 @@ static enum err post_file(struct req *r)
 	/* Who may, then what the query says, then the body: an outsider learns nothing. */
 	if ((rc = org_require(r, r->params[0], ORG_MEMBER, &row.enterprise_id, NULL)) ||
 	    (rc = read_query(r, &kind, &name, &row.duration_ms)))
+		return rc;
+	/* PP-12: a voice recording is the microphone's, only under its consent, from a device whose
+	 * microphone permission is not reported off; text, images and files go on without it. */
+	if (kind == FILE_KIND_VOICE && (rc = require_microphone(r)))
 		return rc;
 	if (file_rule_get(st, cfg, row.enterprise_id, kind, &rule))
 		return req_fail(r, ERR_INTERNAL, "cannot read the enterprise's file settings");
