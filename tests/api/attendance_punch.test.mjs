@@ -157,6 +157,11 @@ test('refusing location leaves Wi-Fi punches and the field punches the rule allo
   assert.equal(row, `NULL|${place.wifi}`);
   const dump = execFileSync('sqlite3', [path.join(srv.dataDir, 'atrium.db'), '.dump attendance_punches'], { encoding: 'utf8' });
   assert.ok(!/Atrium-Office|aa:bb:cc:dd:ee:ff/i.test(dump), 'the network read at the punch is not stored');
+  // A browser cannot read Wi-Fi: a network the person chose is taken, and flagged for review.
+  res = await punch(m, eid, { kind: 'wifi', wifi: WIFI, flags: { wifi_chosen: true } });
+  assertStatus(res, 201);
+  assert.deepEqual(res.json.flags, ['wifi_chosen']);
+  assert.equal(res.json.review, 'pending');
 
   assertProblem(await punch(m, eid, { kind: 'location', location: hq() }), 403, 'consent_required', { purpose: 'attendance_location' });
   // A field punch with a note and no location needs no location consent.
@@ -175,7 +180,7 @@ test('refusing location leaves Wi-Fi punches and the field punches the rule allo
   res = await punch(m, eid, { kind: 'wifi', wifi: other, note: '在咖啡馆' });
   assertStatus(res, 201);
   assert.equal(res.json.field, true);
-  assert.equal(punchesOf(m, eid), 3);
+  assert.equal(punchesOf(m, eid), 4);
 });
 
 test('a rule without field punches refuses a punch outside every place, and stores nothing', async () => {

@@ -16,6 +16,7 @@
 
 const char *const punch_flag_names[PUNCH_FLAGS_COUNT] = {
 	"field", "mock_location", "rooted", "implausible_speed", "low_accuracy", "clock_skew", "cheating_app",
+	"wifi_chosen",
 };
 
 static const char *const kind_names[] = { "location", "wifi", "both", "field" };

@@ -39,8 +39,9 @@ enum punch_flags {
 	PUNCH_FLAG_ACCURACY = 1 << 4,      /* the location is less accurate than max_accuracy_m */
 	PUNCH_FLAG_CLOCK_SKEW = 1 << 5,    /* the phone's clock is further than clock_skew_s from ours */
 	PUNCH_FLAG_CHEATING_APP = 1 << 6,  /* an app of the enterprise's list is installed */
+	PUNCH_FLAG_WIFI_CHOSEN = 1 << 7,   /* the person chose the network; the device did not read it (a browser) */
 };
-#define PUNCH_FLAGS_COUNT 7
+#define PUNCH_FLAGS_COUNT 8
 
 /* "field", "mock_location", … for bit i (0 to PUNCH_FLAGS_COUNT - 1). */
 extern const char *const punch_flag_names[PUNCH_FLAGS_COUNT];

@@ -137,7 +137,7 @@ struct punch_in {
 	enum punch_kind kind;
 	const char *key, *device, *note;
 	int64_t client_ms, photo;
-	int mock, rooted;
+	int mock, rooted, wifi_chosen;
 	struct punch_proof proof;
 	const char **apps;
 	size_t napps;
@@ -181,10 +181,13 @@ static enum err read_punch(struct req *r, struct punch_in *in)
 	if (in->kind == PUNCH_LOCATION && in->proof.has_wifi)
 		return bad_value(r, "wifi", "is not taken with a 'location' punch");
 	if ((v = json_object_get(b, "flags")) && !json_is_null(v)) {
-		static const struct field spec[] = { { "mock_location", F_BOOL, 0 }, { "rooted", F_BOOL, 0 }, { 0 } };
+		static const struct field spec[] = {
+			{ "mock_location", F_BOOL, 0 }, { "rooted", F_BOOL, 0 }, { "wifi_chosen", F_BOOL, 0 }, { 0 }
+		};
 		if ((rc = req_check_object(r, v, "flags", spec)))
 			return rc;
 		in->mock = json_is_true(json_object_get(v, "mock_location"));
+		in->wifi_chosen = in->proof.has_wifi && json_is_true(json_object_get(v, "wifi_chosen"));
 		in->rooted = json_is_true(json_object_get(v, "rooted"));
 	}
 	in->note = req_str(r, "note");
@@ -312,6 +315,8 @@ static enum err judge_punch(struct req *r, struct punch_write *p)
 	/* Anti-cheating: flags for review, never a silent rejection. */
 	if (in.mock)
 		p->flags |= PUNCH_FLAG_MOCK_LOCATION;
+	if (in.wifi_chosen)
+		p->flags |= PUNCH_FLAG_WIFI_CHOSEN;
 	if (in.rooted)
 		p->flags |= PUNCH_FLAG_ROOTED;
 	if (blocked)
