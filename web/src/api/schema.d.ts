@@ -2839,6 +2839,11 @@ export interface paths {
          *     exactly the 404 `not_found` an unknown path gets, never a hint the enterprise exists; a
          *     member lacking the right gets 403 `forbidden` with the right in `right`. The body is read
          *     only after that check.
+         *     语音（`kind=voice`）是麦克风采集的内容：需要本人对会话所在设备的 `microphone` 同意，且该设备未报告麦克风权限关闭，否则 403 `consent_required`（`purpose` 为 `microphone`），不保存任何内容；图片和文件不受影响。
+         *     A voice recording (`kind=voice`) is the microphone's: it needs the person's `microphone` consent for
+         *     the device of the session, and that device must not have reported its microphone permission off;
+         *     otherwise 403 `consent_required` with `purpose` `microphone`, and nothing is kept. Images and files
+         *     go on without it.
          */
         post: operations["uploadFile"];
         delete?: never;
@@ -4021,8 +4026,13 @@ export interface components {
          * @enum {string}
          */
         PunchReview: "none" | "pending" | "accepted" | "rejected";
-        /** @enum {string} */
-        PunchFlag: "field" | "mock_location" | "rooted" | "implausible_speed" | "low_accuracy" | "clock_skew" | "cheating_app";
+        /**
+         * @description wifi_chosen：Wi-Fi 由本人选择而非设备读取（浏览器无法读取 Wi-Fi），待审核。
+         *     wifi_chosen: the person chose the Wi-Fi network rather than the device reading it (a browser
+         *     cannot read Wi-Fi); waits for review like the others.
+         * @enum {string}
+         */
+        PunchFlag: "field" | "mock_location" | "rooted" | "implausible_speed" | "low_accuracy" | "clock_skew" | "cheating_app" | "wifi_chosen";
         PunchInput: {
             /** @description 重试时不变 / the same on a retry */
             idempotency_key: string;
@@ -4058,6 +4068,8 @@ export interface components {
             flags?: {
                 mock_location?: boolean;
                 rooted?: boolean;
+                /** @description 网络由本人选择（网页客户端）/ the person chose the network (the web client) */
+                wifi_chosen?: boolean;
             };
             /**
              * @description 已安装应用的标识或其小写十六进制 SHA-256；仅在 `app_list_anti_cheating` 同意下比对，从不保存。
@@ -4616,16 +4628,17 @@ export interface components {
             conversations: components["schemas"]["Conversation"][];
         };
         /**
-         * @description `client_id` 和 `kind` 必填；其余按 `kind`：text 用 `text`、`mentions`、`mention_all`；location 用 `latitude`、`longitude`、`name`、`address`；card 用 `user_id`；forward 用 `from_conversation_id`、`from_seq`。任何 kind 都可带 `reply_to`。
+         * @description `client_id` 和 `kind` 必填；其余按 `kind`：text 用 `text`、`mentions`、`mention_all`；image、file、voice 用 `file_id`（先经 POST …/files 上传，种类须相符）；location 用 `latitude`、`longitude`、`name`、`address`；card 用 `user_id`；forward 用 `from_conversation_id`、`from_seq`。任何 kind 都可带 `reply_to`。
          *     `client_id` and `kind` are required; the rest by `kind`: text takes `text`, `mentions`,
-         *     `mention_all`; location `latitude`, `longitude`, `name`, `address`; card `user_id`;
-         *     forward `from_conversation_id`, `from_seq`. Any kind may carry `reply_to`.
+         *     `mention_all`; image, file and voice `file_id` (uploaded first with POST …/files, of the
+         *     same kind); location `latitude`, `longitude`, `name`, `address`; card `user_id`; forward
+         *     `from_conversation_id`, `from_seq`. Any kind may carry `reply_to`.
          */
         MessageInput: {
             /** @description 客户端为每次发送生成，重试时不变 / Made by the client for each send, the same on every retry */
             client_id: string;
             /** @enum {string} */
-            kind: "text" | "location" | "card" | "forward";
+            kind: "text" | "image" | "file" | "voice" | "location" | "card" | "forward";
             text?: string;
             /** @description 被 @ 的本会话成员 / Members of this conversation mentioned */
             mentions?: components["schemas"]["Id"][];
@@ -4644,7 +4657,7 @@ export interface components {
             from_conversation_id?: components["schemas"]["Id"];
             /** @description 转发来源消息（forward）/ The message forwarded (forward) */
             from_seq?: number;
-            /** @description 暂无作用：image、file、voice 还不能经本接口发送 / No effect yet; image, file and voice cannot be sent here yet */
+            /** @description 上传的文件（image、file、voice）/ The uploaded file (image, file, voice) */
             file_id?: components["schemas"]["Id"];
         };
         /**
@@ -4684,20 +4697,36 @@ export interface components {
             created_at: components["schemas"]["Time"];
         };
         /**
-         * @description 按 `kind`：text `{text, mentions?, mention_all?}`；location `{latitude, longitude, name, address}`；card `{person}`；转发的副本另有 `forwarded: true`（不带提及）。事件：group_create `{}`；group_update 为修改的字段；member_add `{user_ids, automatic?}`；member_remove `{user_id}`，随组织架构时为 `{user_ids, automatic: true}`；member_leave `{user_id, new_owner_id?}`；role_change `{user_id, role}`；dissolve `{}`；recall `{seq}`。撤回的和 deleted 为 `{}`。
-         *     By `kind`: text `{text, mentions?, mention_all?}`; location `{latitude, longitude, name,
-         *     address}`; card `{person}`; a forwarded copy also has `forwarded: true` (and no
+         * @description 按 `kind`：text `{text, mentions?, mention_all?}`；image、file、voice 为文件的描述（见 MessageFileBody）；location `{latitude, longitude, name, address}`；card `{person}`；转发的副本另有 `forwarded: true`（不带提及）。事件：group_create `{}`；group_update 为修改的字段；member_add `{user_ids, automatic?}`；member_remove `{user_id}`，随组织架构时为 `{user_ids, automatic: true}`；member_leave `{user_id, new_owner_id?}`；role_change `{user_id, role}`；dissolve `{}`；recall `{seq}`。撤回的和 deleted 为 `{}`。
+         *     By `kind`: text `{text, mentions?, mention_all?}`; image, file and voice the file's
+         *     description (MessageFileBody); location `{latitude, longitude, name, address}`; card `{person}`; a forwarded copy also has `forwarded: true` (and no
          *     mentions). Events: group_create `{}`; group_update the fields changed; member_add
          *     `{user_ids, automatic?}`; member_remove `{user_id}`, or `{user_ids, automatic: true}`
          *     when following the structure; member_leave `{user_id, new_owner_id?}`; role_change
          *     `{user_id, role}`; dissolve `{}`; recall `{seq}`. Recalled and deleted: `{}`.
          */
-        MessageBody: components["schemas"]["MessageTextBody"] | components["schemas"]["MessageLocationBody"] | components["schemas"]["MessageCardBody"] | components["schemas"]["MessageEventBody"] | Record<string, never>;
+        MessageBody: components["schemas"]["MessageTextBody"] | components["schemas"]["MessageFileBody"] | components["schemas"]["MessageLocationBody"] | components["schemas"]["MessageCardBody"] | components["schemas"]["MessageEventBody"] | Record<string, never>;
         MessageTextBody: {
             text: string;
             mentions?: components["schemas"]["Id"][];
             /** @enum {boolean} */
             mention_all?: true;
+            /** @enum {boolean} */
+            forwarded?: true;
+        };
+        MessageFileBody: {
+            file_id: components["schemas"]["Id"];
+            /** @enum {string} */
+            kind: "image" | "file" | "voice";
+            name: string;
+            size: number;
+            mime: string;
+            /** @description 图片 / images */
+            width?: number;
+            /** @description 图片 / images */
+            height?: number;
+            /** @description 语音 / voice */
+            duration_ms?: number;
             /** @enum {boolean} */
             forwarded?: true;
         };
@@ -5291,6 +5320,16 @@ export interface components {
             limit?: number;
             /** @description 已用完补卡次数的月份（makeup_limit）/ The month whose make-ups are used up (makeup_limit) */
             month?: string;
+            /** @description 所缺的权限（forbidden）：members、departments、apps、attendance、approvals、privacy，或 owner、admin / The right lacking (forbidden), or owner, admin */
+            right?: string;
+            /** @description 管理员的管辖部门（forbidden，部门超出范围时）/ The administrator's departments (forbidden, outside the scope) */
+            scope?: {
+                departments?: components["schemas"]["Id"][];
+            };
+            /** @description 规则是否允许外勤打卡（outside_places）/ Whether the rule allows field punches (outside_places) */
+            field_allowed?: boolean;
+            /** @description 到最近打卡地点的距离，米（outside_places，已知时）/ Metres to the nearest punch place (outside_places, when known) */
+            distance_m?: number;
         };
         /**
          * @description 稳定的错误码及其 HTTP 状态 / Stable error codes and their HTTP status:
@@ -9353,6 +9392,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["AuthRequired"];
+            403: components["responses"]["ConsentRequired"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["BodyTooLarge"];
             /** @description 内容不是该类型可接受的文件 / file_type_not_allowed, with `file_type` and `kind` */

@@ -364,11 +364,6 @@ const en: MessageSchema = {
       receiptText: 'Keep this number: once the account is erased, it fetches the signed deletion receipt. It is shown only this once.',
     },
   },
-  admin: {
-    title: 'Administration',
-    home: 'Overview',
-    menu: 'Administration menu',
-  },
 }
 
 export default en

@@ -363,11 +363,6 @@ const zh = {
       receiptText: '请保存此编号。账号删除后，可凭它获取经签名的删除回执。它只显示这一次。',
     },
   },
-  admin: {
-    title: '管理后台',
-    home: '概览',
-    menu: '管理菜单',
-  },
 }
 
 export type MessageSchema = typeof zh

@@ -9,6 +9,9 @@ export interface FeatureRoutes {
   pages?: RouteRecordRaw[]
   /** Children of /admin, in the wide administration layout. Paths are relative to /admin. */
   admin?: RouteRecordRaw[]
+  /** Runs when the signed-in shell opens (inside its setup): what the feature keeps going in
+   *  the background while the person is anywhere in the app (the messages connection). */
+  inShell?: () => void
 }
 
 declare module 'vue-router' {
@@ -17,8 +20,9 @@ declare module 'vue-router' {
     public?: boolean
     /** Only for the signed-out (sign-in, sign-up): a signed-in person goes home instead. */
     guestOnly?: boolean
-    /** A tab of the bottom bar: its icon (Vant icon name), i18n key of its label, and place. */
-    tab?: { icon: string; label: string; order: number }
+    /** A tab of the bottom bar: its icon (Vant icon name), i18n key of its label, and place;
+     *  badge, when given, is read reactively (unread messages). */
+    tab?: { icon: string; label: string; order: number; badge?: () => number }
     /** Wide desktop layout (administration) instead of the phone-width column. */
     wide?: boolean
   }
