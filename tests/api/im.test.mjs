@@ -324,7 +324,7 @@ test('a leaver\'s messages stay under a pseudonym, or go when the enterprise cho
   await text(li, g.id, '李四的话');
   // The settings: members read them; only the privacy right changes them.
   let r = await srv.req('GET', `${E}/${eid}/im/settings`, { token: li.token });
-  assert.deepEqual(r.json, { retention_days: null, on_leave: 'pseudonym' });
+  assert.deepEqual(r.json, { retention_days: null, on_leave: 'pseudonym', recall_seconds: 120 });
   assertProblem(await srv.req('PUT', `${E}/${eid}/im/settings`, { token: li.token, body: { on_leave: 'delete' } }), 403, 'forbidden');
   assertProblem(await srv.req('PUT', `${E}/${eid}/im/settings`, { token: owner.token, body: { on_leave: 'burn' } }), 400, 'invalid_value', { field: 'on_leave' });
   assertProblem(await srv.req('PUT', `${E}/${eid}/im/settings`, { token: owner.token, body: { retention_days: 0 } }), 400, 'invalid_value', { field: 'retention_days' });
@@ -342,7 +342,7 @@ test('a leaver\'s messages stay under a pseudonym, or go when the enterprise cho
 
   // With on_leave delete, Li's content goes, the sequence keeps no gap.
   r = await srv.req('PUT', `${E}/${eid}/im/settings`, { token: owner.token, body: { on_leave: 'delete', retention_days: 30 } });
-  assert.deepEqual(r.json, { retention_days: 30, on_leave: 'delete' });
+  assert.deepEqual(r.json, { retention_days: 30, on_leave: 'delete', recall_seconds: 120 });
   r = await srv.req('DELETE', `${E}/${eid}/members/${li.user.id}`, { token: owner.token });
   assert.equal(r.status, 204, show(r));
   h = await history(zhao, g.id);

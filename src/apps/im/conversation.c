@@ -90,11 +90,14 @@ void im_publish_members(struct store *st, int64_t cid, const char *json, size_t 
 
 void im_publish_seq(struct req *r, int64_t cid, int64_t seq, int64_t also)
 {
-	struct store_stmt *s = store_prepare(r->app->st, "SELECT " IM_MESSAGE_COLS " FROM messages m"
-							 " WHERE m.conversation_id = ? AND m.seq = ?");
+	struct store_stmt *s = store_prepare(r->app->st, "SELECT enterprise_id FROM conversations WHERE id = ?");
+	store_bind_int(s, 1, cid);
+	int64_t eid = store_step(s) == STORE_ROW ? store_col_int(s, 0) : 0;
+	store_reset(s);
+	s = store_prepare(r->app->st, "SELECT " IM_MESSAGE_COLS " FROM messages m WHERE m.conversation_id = ? AND m.seq = ?");
 	store_bind_int(s, 1, cid);
 	store_bind_int(s, 2, seq);
-	if (store_step(s) != STORE_ROW) {
+	if (!eid || store_step(s) != STORE_ROW) {
 		store_reset(s);
 		return;
 	}
@@ -103,7 +106,7 @@ void im_publish_seq(struct req *r, int64_t cid, int64_t seq, int64_t also)
 	im_message_write(r->app->st, r->app->kr, s, &w);
 	store_reset(s);
 	size_t len;
-	char *event = im_message_event(w.buf, w.len, &len);
+	char *event = im_message_event(eid, w.buf, w.len, &len);
 	if (event) {
 		im_publish_members(r->app->st, cid, event, len);
 		if (also)

@@ -717,7 +717,8 @@ static enum err put_settings(struct req *r)
 		return rc;
 	/* The caller's other devices follow. */
 	char event[128];
-	int n = snprintf(event, sizeof(event), "{\"type\":\"settings\",\"conversation_id\":\"%lld\"}", (long long)c.id);
+	int n = snprintf(event, sizeof(event), "{\"type\":\"settings\",\"enterprise_id\":\"%lld\",\"conversation_id\":\"%lld\"}",
+			 (long long)c.eid, (long long)c.id);
 	hub_publish_user(r->user_id, r->session_id, event, (size_t)n);
 	return reply_conversation(r, 200, c.id);
 }

@@ -60,11 +60,12 @@ int im_kind_sendable(const char *kind)
 	return 0;
 }
 
-char *im_message_event(const char *message, size_t message_len, size_t *len)
+char *im_message_event(int64_t eid, const char *message, size_t message_len, size_t *len)
 {
-	size_t cap = message_len + 32;
+	size_t cap = message_len + 96; /* the frame around the message, the id at its longest */
 	char *event = malloc(cap);
 	if (event)
-		*len = (size_t)snprintf(event, cap, "{\"type\":\"message\",\"message\":%.*s}", (int)message_len, message);
+		*len = (size_t)snprintf(event, cap, "{\"type\":\"message\",\"enterprise_id\":\"%lld\",\"message\":%.*s}",
+					(long long)eid, (int)message_len, message);
 	return event;
 }

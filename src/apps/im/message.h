@@ -22,9 +22,10 @@
  */
 void im_message_write(struct store *st, const struct keyring *kr, struct store_stmt *s, struct jsonw *w);
 
-/* The event that carries a message to devices: {"type":"message","message":<message>}, malloc'ed
- * (NULL when out of memory), its length in *len. */
-char *im_message_event(const char *message, size_t message_len, size_t *len /* OUT */);
+/* The event that carries a message of enterprise eid to devices:
+ * {"type":"message","enterprise_id":"…","message":<message>}, malloc'ed (NULL when out of
+ * memory), its length in *len. */
+char *im_message_event(int64_t eid, const char *message, size_t message_len, size_t *len /* OUT */);
 
 /* Kinds a member may send, and the system's own events. */
 int im_kind_sendable(const char *kind);

@@ -480,9 +480,10 @@ static enum err post_read(struct req *r)
 	}
 	if ((rc = org_commit(r)))
 		return rc;
-	char body[160];
-	int n = snprintf(body, sizeof(body), "{\"type\":\"read\",\"conversation_id\":\"%lld\",\"user_id\":\"%lld\",\"seq\":%lld}",
-			 (long long)c.id, (long long)r->user_id, (long long)now_read);
+	char body[224];
+	int n = snprintf(body, sizeof(body),
+			 "{\"type\":\"read\",\"enterprise_id\":\"%lld\",\"conversation_id\":\"%lld\",\"user_id\":\"%lld\",\"seq\":%lld}",
+			 (long long)c.eid, (long long)c.id, (long long)r->user_id, (long long)now_read);
 	if (now_read > seat.read_seq)
 		im_publish_members(r->app->st, c.id, body, (size_t)n);
 	n = snprintf(body, sizeof(body), "{\"read_seq\":%lld}", (long long)now_read);

@@ -26,6 +26,7 @@ static enum err reply_settings(struct req *r, int64_t eid)
 	else
 		jsonw_null(&w, "retention_days");
 	jsonw_str(&w, "on_leave", found ? store_col_text(s, 1) : "pseudonym");
+	jsonw_int(&w, "recall_seconds", r->app->cfg->im_recall_seconds); /* so clients offer recall only while it works */
 	jsonw_close(&w, '}');
 	store_reset(s);
 	req_json_text(r, 200, w.buf, w.len);

@@ -164,7 +164,7 @@ static void send_done(struct store *st, struct writer_item *it, int committed)
 		s->duplicate = 0;
 		fail(s, ERR_INTERNAL, "the message could not be stored; send it again with the same client_id");
 	} else if (!s->err && !s->duplicate && s->message && !im_members(st, s->cid, &users, &n)) {
-		char *event = im_message_event(s->message, s->message_len, &len);
+		char *event = im_message_event(s->eid, s->message, s->message_len, &len);
 		if (event)
 			hub_publish(users, n, event, len);
 		free(event);
