@@ -25,7 +25,7 @@ SAN_OBJS  := $(OBJS:build/obj/%=build/san/%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 SAN_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/unit-san/%)
 
-.PHONY: all run test unit unit-san api web-test deps bench clean policy-check
+.PHONY: all run test unit unit-san api web-test browser deps bench clean policy-check
 all: build/atrium
 
 deps:
@@ -109,6 +109,11 @@ api: build/atrium
 web-test: web/dist/index.html
 	cd web && npm test
 
+# The web client in Debian's chromium (playwright-core) against a real server; screenshots of
+# each test's last screen land in build/screenshots/.
+browser: build/atrium
+	node --test --test-concurrency=1 tests/browser/
+
 # The served policy is a copy of the one the project keeps beside it; they must not drift.
 SHARED_POLICY := ../shared/policy/privacy-policy.txt
 policy-check:
@@ -121,6 +126,7 @@ test: deps policy-check
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory api
 	@$(MAKE) --no-print-directory web-test
+	@$(MAKE) --no-print-directory browser
 
 run: deps
 	@$(MAKE) --no-print-directory all

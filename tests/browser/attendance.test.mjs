@@ -7,16 +7,12 @@ import { browserTest, signUp, suite, tab } from './lib/browser.mjs';
 
 const s = suite();
 
-// The punch screen and my month (web/src/features/workbench) are being built: set SKIP to false
-// once build/atrium embeds them.
-const SKIP = 'screen not built yet';
-
 // The office in Shanghai (WGS-84, as a browser reports it) with a 200 m geofence, and where the
 // phone stands: about 50 m north of it.
 const HQ = { latitude: 31.2304, longitude: 121.4737 };
 const HERE = { latitude: 31.23085, longitude: 121.4737, accuracy: 15 };
 
-browserTest(s, 'a punch is refused without the location consent and accepted after granting it', { skip: SKIP }, async (t, b) => {
+browserTest(s, 'a punch is refused without the location consent and accepted after granting it', async (t, b) => {
   const { srv } = b;
   const wang = await b.person('wang', { geolocation: HERE, permissions: ['geolocation'] });
   const { page } = wang;
@@ -69,8 +65,7 @@ browserTest(s, 'a punch is refused without the location consent and accepted aft
   assert.ok(consents.json.purposes.find((c) => c.purpose === 'attendance_location').granted, 'the consent is on record');
 
   // My month: today is marked punched, and its detail lists the punch.
-  await tab(wang, '工作台');
-  await page.getByRole('link', { name: '我的考勤' }).click();
+  await page.getByText('我的考勤月历', { exact: true }).click();
   await page.waitForURL(/\/workbench\/attendance\/month$/);
   const today = page.locator(`[data-day="${r.json.punches[0].day}"]`);
   await today.getByText('已打卡').waitFor();

@@ -7,14 +7,10 @@ import { browserTest, enterprise, signUp, suite, tab } from './lib/browser.mjs';
 
 const s = suite();
 
-// The messages and contacts screens (web/src/features/messages, contacts) are being built: set
-// SKIP to false once build/atrium embeds them.
-const SKIP = 'screen not built yet';
-
 const FIRST = '下午三点在 3 号会议室开会';
 const REPLY = '收到，我准时到';
 
-browserTest(s, 'two colleagues chat live: the receipt turns to read and a recall disappears', { skip: SKIP }, async (t, b) => {
+browserTest(s, 'two colleagues chat live: the receipt turns to read and a recall disappears', async (t, b) => {
   const zhang = await b.person('zhang');
   const li = await b.person('li');
   await signUp(zhang, { name: '张三' });
@@ -31,7 +27,7 @@ browserTest(s, 'two colleagues chat live: the receipt turns to read and a recall
   // Zhang starts a one-to-one chat from the Messages tab.
   await tab(zhang, '消息');
   await zhang.page.getByRole('button', { name: '发起聊天或创建群聊' }).click();
-  await zhang.page.getByRole('button', { name: '发起单聊' }).or(zhang.page.locator('.van-action-sheet__item', { hasText: '发起单聊' })).first().click();
+  await zhang.page.locator('.van-action-sheet').getByRole('button', { name: '发起单聊' }).click();
   await zhang.page.waitForURL(/\/messages\/new/);
   await zhang.page.getByRole('button', { name: /李四/ }).click();
   await zhang.page.waitForURL(/\/messages\/\d+$/);
@@ -64,7 +60,9 @@ browserTest(s, 'two colleagues chat live: the receipt turns to read and a recall
   // Zhang recalls the first message: it disappears from Li's screen, live, leaving a notice.
   await zhang.page.getByRole('button', { name: `我：${FIRST}` }).click();
   await zhang.page.locator('.van-action-sheet__item', { hasText: '撤回' }).click();
-  await zhang.page.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
+  const confirm = zhang.page.locator('.van-dialog');
+  await confirm.getByText('撤回后，所有人都将看不到这条消息的内容。').waitFor();
+  await confirm.getByRole('button', { name: '撤回' }).click();
   await li.page.getByText('张三 撤回了一条消息').waitFor();
   assert.equal(await li.page.getByText(FIRST).count(), 0, 'the recalled words are gone from Li’s screen');
   await li.page.getByText(REPLY).waitFor();

@@ -26,21 +26,6 @@ export const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
 export const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false };
 
-// Texts the client shows (zh-CN), where the tests look for them.
-export const ZH = {
-  signIn: '登录',
-  signUp: '注册',
-  phone: '手机号',
-  code: '验证码',
-  sendCode: '获取验证码',
-  name: '姓名',
-  acceptPolicy: '我已阅读并同意《隐私政策》',
-  skipRest: '跳过其余各项',
-  notNow: '暂不同意，下一项',
-  agreeAndNext: '同意，下一项',
-  tabs: { messages: '消息', contacts: '通讯录', workbench: '工作台', me: '我的' },
-};
-
 /** "the privacy center downloads a ZIP" → "the-privacy-center-downloads-a-zip". */
 export function slug(name) {
   return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
@@ -222,7 +207,7 @@ export async function signUp(p, { name = `用户${p.label}`, phone = nextPhone()
   await page.getByLabel(/^(验证码|Code)$/).fill(code);
   await page.getByLabel(/^(姓名|Name)$/).fill(name);
   const box = page.getByRole('checkbox', { name: /隐私政策|privacy policy/i });
-  await assert.doesNotReject(box.waitFor());
+  await box.waitFor();
   assert.equal(await box.getAttribute('aria-checked'), 'false', 'the policy box starts unticked');
   await box.click();
   assert.equal(await box.getAttribute('aria-checked'), 'true');
@@ -252,7 +237,7 @@ export async function signIn(p, { phone = p.phone } = {}) {
  * SET-UP THROUGH THE API, for tests about what comes after joining: owner (signed up in the
  * browser) creates an enterprise and invites each of members by mobile number, and each accepts
  * — the joining screens have their own test (joining.test.mjs). Every page is reloaded so the
- * client picks the enterprise up. Returns the enterprise's id and each person's user id.
+ * client picks the enterprise up. Returns the enterprise's id; sets each person's userId.
  */
 export async function enterprise(owner, members = [], name = '星河科技') {
   let r = await owner.api('POST', '/api/v1/enterprises', { body: {
@@ -275,7 +260,18 @@ export async function enterprise(owner, members = [], name = '星河科技') {
 
 /** Taps a tab of the bottom bar by its label. */
 export async function tab(p, label) {
-  await p.page.getByRole('navigation', { name: /主导航|Main navigation/ }).getByRole('link', { name: label, exact: true }).click();
+  // A tab's name may carry its badge before the label ("3 消息").
+  const name = new RegExp(`(^|\\s)${label}$`);
+  await p.page.getByRole('navigation', { name: /主导航|Main navigation/ }).getByRole('link', { name }).click();
+}
+
+/** Polls check() until it returns true (for a value the screen fills in after loading). */
+export async function until(check, what, timeout = 5000) {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `timed out waiting: ${what}`);
+    await sleep(100);
+  }
 }
 
 /** The text of an element once it has settled (trimmed, spaces collapsed). */
