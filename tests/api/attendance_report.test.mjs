@@ -463,4 +463,10 @@ test('a punch through the punch routes is judged at once into the day', async (t
   assert.equal(day.status, 'free');
   assert.equal(day.first_punch_at, res.json.punched_at);
   assert.equal(day.expected, false);
+  // A day to come is not judged yet, free rule or not: future (or rest), never "free".
+  const next = new Date(Date.parse(`${today}T12:00:00+08:00`) + 86400e3).toISOString().slice(0, 10);
+  const later = await srv.req('GET', `${A}/me/month?month=${next.slice(0, 7)}`, { token: who.token });
+  const coming = later.json.days.find((d) => d.day === next);
+  assert.ok(['future', 'rest'].includes(coming.status), coming.status);
+  assert.equal(coming.first_punch_at ?? null, null);
 });

@@ -1048,7 +1048,9 @@ int att_day_write_expected(struct store *st, const struct att_rule *rule, int ha
 	}
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "day", day);
-	jsonw_str(w, "status", !have_rule ? "none" : rule->kind == ATT_FREE ? "free" : workday ? "future" : "rest");
+	/* Nothing is judged yet: a free rule's day to come is no more "free" (punched freely) than
+	 * another rule's is "normal". */
+	jsonw_str(w, "status", !have_rule ? "none" : workday ? "future" : "rest");
 	jsonw_ref(w, "group_id", have_rule ? rule->group_id : 0);
 	jsonw_bool(w, "expected", have_rule && rule->kind != ATT_FREE && workday);
 	if (have_rule && rule->kind == ATT_FLEXIBLE && workday)
