@@ -5,32 +5,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import App from '@/App.vue'
 import { resetAdminRights } from '@/features/admin/rights'
-import { json, mountAt, problem, settle, signIn, ME } from './helpers'
+import { fakeServer, json, mountAt, problem, settle, signIn, ME, type Handler } from './helpers'
 
 const EID = '1001'
 const E = `/api/v1/enterprises/${EID}`
 
-interface Call {
-  method: string
-  url: string
-  body: unknown
-}
-type Handler = (call: Call) => Response | Promise<Response>
-
-/** Like helpers.fakeServer, but also takes file bodies (imports send the file itself). */
+/** The fake server's calls: an import's body is the file itself. */
 function server(routes: Record<string, Handler>) {
-  const calls: Call[] = []
-  vi.stubGlobal('fetch', vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = String(input)
-    const method = (init.method ?? 'GET').toUpperCase()
-    let body: unknown = init.body
-    if (typeof init.body === 'string') body = JSON.parse(init.body)
-    const call = { method, url, body }
-    calls.push(call)
-    const handler = routes[`${method} ${url.split('?')[0]}`]
-    return handler ? handler(call) : problem(404, 'not_found')
-  }))
-  return calls
+  return fakeServer(routes).calls
 }
 
 function enterprise(role: 'owner' | 'admin' | 'member') {
@@ -92,6 +74,20 @@ describe('rights', () => {
     await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
     expect(wrapper.text()).toContain('这一页需要“成员管理”权限')
     expect(calls.some((c) => c.url.startsWith(`${E}/address-book`))).toBe(false)
+  })
+
+  it('lights the menu entry of the page shown, and of the page above a detail page', async () => {
+    server(enterprise('owner'))
+    const active = (wrapper: Awaited<ReturnType<typeof open>>['wrapper']) => wrapper.findAll('nav.admin-nav a.admin-nav-item--active').map((a) => a.text())
+    const { wrapper, router } = await open('/admin/members')
+    await vi.waitFor(() => expect(menu(wrapper)).toContain('成员'))
+    expect(active(wrapper)).toEqual(['成员'])
+    await router.push('/admin/members/123')
+    await settle()
+    expect(active(wrapper)).toEqual(['成员'])
+    await router.push('/admin')
+    await settle()
+    expect(active(wrapper)).toEqual(['概览'])
   })
 
   it('keeps plain members out', async () => {
@@ -248,5 +244,76 @@ describe('reports', () => {
     expect(asked.map((u) => new URL(u, 'http://x').searchParams.get('format'))).toEqual(['xlsx', 'csv'])
     expect(names).toEqual([`attendance-${EID}-${new URL(asked[0], 'http://x').searchParams.get('month')}.xlsx`, expect.stringMatching(/\.csv$/)])
     expect(created.map((b) => b.type)).toEqual([expect.stringMatching(/spreadsheetml/), expect.stringMatching(/^text\/csv/)])
+  })
+})
+
+describe('lists and forms', () => {
+  const place = (id: string, name: string) => ({ id, kind: 'geofence', name, latitude: 31.2, longitude: 121.4, coords: 'wgs84', radius_m: 200 })
+
+  it('deletes a place only once asked, and marks the field a refused save names', async () => {
+    let places = [place('1', '总部'), place('2', '分部')]
+    const calls = server({
+      ...enterprise('owner'),
+      [`GET ${E}/attendance/places`]: () => json(200, { places }),
+      [`DELETE ${E}/attendance/places/1`]: () => {
+        places = places.filter((p) => p.id !== '1')
+        return json(204, null)
+      },
+      [`POST ${E}/attendance/places`]: () => problem(400, 'invalid_value', { field: 'radius_m' }),
+    })
+    const { wrapper } = await open('/admin/attendance/places')
+    await vi.waitFor(() => expect(wrapper.text()).toContain('分部'))
+    const deleteOf = (name: string) => wrapper.findAll('tbody tr').find((r) => r.text().includes(name))!.findAll('button').find((b) => b.text() === '删除')!
+
+    await deleteOf('分部').trigger('click')
+    await settle()
+    ;(document.body.querySelector('.van-dialog__cancel') as HTMLElement).click()
+    await settle()
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false)
+
+    await deleteOf('总部').trigger('click')
+    await settle()
+    ;(document.body.querySelector('.van-dialog__confirm') as HTMLElement).click()
+    await vi.waitFor(() => expect(wrapper.text()).not.toContain('总部'))
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([`${E}/attendance/places/1`])
+
+    await wrapper.find('.adm-head-end button').trigger('click')
+    await wrapper.find('form input[type="number"][max="5000"]').setValue('10')
+    await wrapper.find('form').trigger('submit')
+    await settle()
+    expect(wrapper.find('form [role="alert"]').exists()).toBe(true)
+    expect(wrapper.find('form input[type="number"][max="5000"]').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('form input[maxlength="64"]').attributes('aria-invalid')).toBe('false')
+  })
+
+  it('adds the next page of flagged punches, and asks again when the filter changes', async () => {
+    const punch = (id: string) => ({
+      id, user_id: ME.id, user: { user_id: ME.id, name: `李雷${id}` }, kind: 'location', punched_at: '2026-11-28T01:00:00.000Z', day: '2026-11-28', client_time: '2026-11-28T01:00:00.000Z',
+      place_id: null, matched_by: null, field: false, distance_m: null, flags: ['mock_location'], location_kept: false, location_expires_at: null, note: null, photo_file_id: null, review: 'pending', reviewed_by: null, reviewed_at: null,
+    })
+    const calls = server({
+      ...enterprise('owner'),
+      [`GET ${E}/attendance/punches`]: (call) => {
+        const cursor = new URL(call.url, 'http://x').searchParams.get('cursor')
+        return json(200, cursor ? { punches: [punch('2')], next_cursor: null } : { punches: [punch('1')], next_cursor: 'c2' })
+      },
+      [`GET ${E}/attendance/device-requests`]: () => json(200, { requests: [], next_cursor: null }),
+      [`GET ${E}/attendance/makeups`]: () => json(200, { makeups: [], next_cursor: null }),
+    })
+    const { wrapper } = await open('/admin/attendance/review')
+    await vi.waitFor(() => expect(wrapper.text()).toContain('李雷1'))
+    await wrapper.findAll('button').find((b) => b.text() === '加载更多')!.trigger('click')
+    await vi.waitFor(() => expect(wrapper.text()).toContain('李雷2'))
+    expect(wrapper.text()).toContain('李雷1')
+    expect(wrapper.findAll('button').some((b) => b.text() === '加载更多')).toBe(false)
+
+    const punchCalls = () => calls.filter((c) => c.url.startsWith(`${E}/attendance/punches`)).map((c) => new URL(c.url, 'http://x').searchParams)
+    expect(punchCalls()[1].get('cursor')).toBe('c2')
+    await wrapper.find('select').setValue('all')
+    await settle()
+    const last = punchCalls().at(-1)!
+    expect(last.get('review')).toBeNull()
+    expect(last.get('cursor')).toBeNull()
+    expect(wrapper.text()).not.toContain('李雷2')
   })
 })

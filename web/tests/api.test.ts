@@ -1,6 +1,6 @@
 // The fetch wrapper and the error mapping: what goes on the wire, and what the person reads.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, api, call, configureApi } from '@/api/client'
+import { ApiError, api, call, configureApi, download, upload } from '@/api/client'
 import { errorMessage } from '@/api/errors'
 import { setLocale } from '@/i18n'
 import { fakeServer, json, problem } from './helpers'
@@ -68,6 +68,56 @@ describe('failures', () => {
     await expect(api.get('/me')).rejects.toMatchObject({ status: 502, code: 'server' })
     vi.stubGlobal('fetch', vi.fn(async () => new Response('nope', { status: 418 })))
     await expect(api.get('/me')).rejects.toMatchObject({ status: 418, code: 'unexpected' })
+  })
+})
+
+describe('files', () => {
+  const FILE = { file_id: '42', kind: 'image', name: 'photo.png', size: 3, mime: 'image/png', type: 'png', status: 'ready', thumbnail: true, created_at: '2026-11-29T02:30:00.123Z' }
+
+  it('upload a file as the body, with its type, the token and the query, and read the JSON reply', async () => {
+    const { calls } = fakeServer({ 'POST /api/v1/enterprises/9/files': () => json(201, FILE) })
+    const file = new File(['png'], 'photo.png', { type: 'image/png' })
+    const reply = await upload('post', '/enterprises/{eid}/files', file, { path: { eid: '9' }, query: { kind: 'image', name: 'photo.png', duration_ms: undefined } })
+    expect(reply.file_id).toBe('42')
+    expect(calls[0].url).toBe('/api/v1/enterprises/9/files?kind=image&name=photo.png')
+    expect(calls[0].body).toBe(file)
+    expect(calls[0].headers).toMatchObject({ Authorization: 'Bearer tok', 'Content-Type': 'image/png', Accept: 'application/json', 'Accept-Language': 'zh-CN' })
+  })
+
+  it('upload with the type asked for, else application/octet-stream for an untyped Blob', async () => {
+    const { calls } = fakeServer({ 'POST /api/v1/enterprises/9/files': () => json(201, FILE) })
+    await upload('post', '/enterprises/{eid}/files', new Blob(['x']), { path: { eid: '9' }, query: { kind: 'file', name: 'a.bin' } })
+    await upload('post', '/enterprises/{eid}/files', new Blob(['x'], { type: 'audio/ogg' }), { path: { eid: '9' }, query: { kind: 'voice', duration_ms: 1000 }, type: 'application/octet-stream' })
+    expect(calls.map((c) => c.headers['Content-Type'])).toEqual(['application/octet-stream', 'application/octet-stream'])
+  })
+
+  it('take only the routes whose body is a file', () => {
+    // Type checks only: a JSON route is no upload route (vue-tsc fails if this compiles).
+    const typeOnly = () =>
+      // @ts-expect-error /me/consents takes JSON, not a file
+      upload('post', '/me/consents', new Blob(['x']))
+    expect(typeof typeOnly).toBe('function')
+  })
+
+  it('fail an upload as the JSON calls do: the problem code, 401 signs out, no answer is network', async () => {
+    const onUnauthorized = vi.fn()
+    configureApi({ onUnauthorized })
+    fakeServer({
+      'POST /api/v1/enterprises/9/files': () => problem(413, 'file_too_large'),
+      'POST /api/v1/enterprises/9/imports': () => problem(401, 'auth_required'),
+    })
+    await expect(upload('post', '/enterprises/{eid}/files', new Blob(['x']), { path: { eid: '9' }, query: { kind: 'image' } })).rejects.toMatchObject({ status: 413, code: 'file_too_large' })
+    await expect(upload('post', '/enterprises/{eid}/imports', new Blob(['x']), { path: { eid: '9' } })).rejects.toBeInstanceOf(ApiError)
+    expect(onUnauthorized).toHaveBeenCalledOnce()
+    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))))
+    await expect(upload('post', '/enterprises/{eid}/imports', new Blob(['x']), { path: { eid: '9' } })).rejects.toMatchObject({ status: 0, code: 'network' })
+  })
+
+  it('download a file as a Blob', async () => {
+    const { calls } = fakeServer({ 'GET /api/v1/me/exports/5/download': () => new Response(new Blob(['PK']), { status: 200, headers: { 'Content-Type': 'application/zip' } }) })
+    const blob = await download('/me/exports/{id}/download', { path: { id: '5' } })
+    expect(await blob.text()).toBe('PK')
+    expect(calls[0].headers.Accept).toBe('*/*')
   })
 })
 

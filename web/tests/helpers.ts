@@ -16,7 +16,7 @@ export interface Call {
   body: unknown
 }
 
-type Handler = (call: Call) => Response | Promise<Response>
+export type Handler = (call: Call) => Response | Promise<Response>
 
 export function json(status: number, body: unknown): Response {
   const type = status >= 400 ? 'application/problem+json' : 'application/json'
@@ -27,6 +27,17 @@ export function problem(status: number, code: string, extra: Record<string, unkn
   return json(status, { type: `urn:atrium:error:${code}`, title: code, status, code, detail: code, request_id: '1', ...extra })
 }
 
+/** A JSON body parsed; any other (a file sent by upload()) as it was sent. */
+function bodyOf(body: RequestInit['body']): unknown {
+  if (body === undefined || body === null || body === '') return undefined
+  if (typeof body !== 'string') return body
+  try {
+    return JSON.parse(body)
+  } catch {
+    return body
+  }
+}
+
 /** Replaces fetch with a table of "METHOD /api/v1/path" → handler; returns the calls made. */
 export function fakeServer(routes: Record<string, Handler>) {
   const calls: Call[] = []
@@ -34,7 +45,7 @@ export function fakeServer(routes: Record<string, Handler>) {
     const url = String(input)
     const method = (init.method ?? 'GET').toUpperCase()
     const headers = (init.headers ?? {}) as Record<string, string>
-    const call: Call = { method, url, headers, body: init.body ? JSON.parse(String(init.body)) : undefined }
+    const call: Call = { method, url, headers, body: bodyOf(init.body) }
     calls.push(call)
     const handler = routes[`${method} ${url.split('?')[0]}`]
     if (!handler) return problem(404, 'not_found')

@@ -6,8 +6,8 @@
 //
 // Every test written with browserTest() fails on a page error, a console error, a Content
 // Security Policy violation or a 5xx reply, and leaves its final screen in
-// build/screenshots/<test-name>.png (UPDATE_SCREENSHOTS=1 also copies it, and every named shot,
-// to docs/screenshots/ for the README).
+// build/screenshots/<test-name>.png (UPDATE_SCREENSHOTS=1 also copies every named shot of a main
+// screen to docs/screenshots/ for the README).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -100,12 +100,12 @@ export function browserTest(s, name, options, fn) {
       failed = err;
     }
     const real = problems.filter((m) => !b.allowed.some((re) => re.test(m)));
-    const ok = !failed && real.length === 0;
     const base = slug(name);
     for (const [i, p] of people.entries()) {
       try {
-        // A failed test's last screen is kept in build/screenshots/ only, never in docs/.
-        if (!p.page.isClosed()) await screenshot(p.page, i === 0 ? base : `${base}-${slug(p.label)}`, { docs: ok });
+        // Each test's last screen is the run's artifact (build/screenshots/); the README shows
+        // only the main screens the tests name (docs/screenshots/).
+        if (!p.page.isClosed()) await screenshot(p.page, i === 0 ? base : `${base}-${slug(p.label)}`, { docs: false });
       } catch { /* the page is gone: nothing to save */ }
     }
     await Promise.all(people.map((p) => p.context.close().catch(() => {})));

@@ -1,6 +1,7 @@
 // The one way the client talks to the server: JSON over /api/v1 with the session's bearer
-// token. Paths, bodies and replies are typed by src/api/schema.d.ts, generated from
-// docs/openapi.yaml (`npm run gen:types`), so a call that drifts from the contract fails to build.
+// token, and files as they are (upload(), download()). Paths, bodies and replies are typed by
+// src/api/schema.d.ts, generated from docs/openapi.yaml (`npm run gen:types`), so a call that
+// drifts from the contract fails to build.
 import type { components, paths } from './schema'
 
 export type Schemas = components['schemas']
@@ -15,8 +16,12 @@ type Full<P extends ApiPath> = `/api/v1${P}` & keyof paths
 type OpOf<P extends ApiPath, M extends Method> = NonNullable<paths[Full<P>][M]>
 /** The routes that answer method M. */
 export type PathFor<M extends Method> = { [P in ApiPath]: [OpOf<P, M>] extends [never] ? never : P }[ApiPath]
+/** The routes that take a file as their body with method M (uploads, imports). */
+export type UploadPathFor<M extends Method> = { [P in PathFor<M>]: [RawTypesOf<OpOf<P, M>>] extends [never] ? never : P }[PathFor<M>]
 type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never
 type BodyOf<O> = O extends { requestBody?: infer RB } ? JsonOf<NonNullable<RB>> : never
+/** The media types a route takes as its body, other than JSON (a file sent as it is). */
+type RawTypesOf<O> = O extends { requestBody?: { content: infer C } } ? Exclude<keyof C, 'application/json'> : never
 type PathParams<O> = O extends { parameters: { path?: infer PP } } ? PP : never
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never
 /** What a route answers when it succeeds (2xx); 204 is undefined. */
@@ -85,12 +90,21 @@ interface RawOptions {
   signal?: AbortSignal
 }
 
-async function send(method: string, path: string, opts: RawOptions, accept: string): Promise<Response> {
+/** A file to send as it is, with its media type (the Blob's own type when not given). */
+interface RawBody {
+  blob: Blob
+  type?: string
+}
+
+async function send(method: string, path: string, opts: RawOptions, accept: string, raw?: RawBody): Promise<Response> {
   const headers: Record<string, string> = { Accept: accept, 'Accept-Language': hooks.language() }
   const token = hooks.token()
   if (token) headers.Authorization = `Bearer ${token}`
-  let body: string | undefined
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined
+  if (raw) {
+    headers['Content-Type'] = raw.type || raw.blob.type || 'application/octet-stream'
+    body = raw.blob
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }
@@ -119,21 +133,42 @@ async function failure(res: Response, token: string | null): Promise<ApiError> {
   return new ApiError(res.status, res.status >= 500 ? 'server' : 'unexpected', problem)
 }
 
-/** Calls a route and returns its status with its JSON reply. */
-export async function call<M extends Method, P extends PathFor<M>>(
-  method: M,
-  path: P,
-  opts: CallOptions<OpOf<P, M>> = {},
-): Promise<{ status: number; data: Reply<OpOf<P, M>> }> {
-  const res = await send(method, path, opts as RawOptions, 'application/json')
-  if (res.status === 204) return { status: 204, data: undefined as Reply<OpOf<P, M>> }
+async function replyOf<R>(res: Response): Promise<{ status: number; data: R }> {
+  if (res.status === 204) return { status: 204, data: undefined as R }
   let data: unknown
   try {
     data = await res.json()
   } catch {
     throw new ApiError(res.status, 'unexpected')
   }
-  return { status: res.status, data: data as Reply<OpOf<P, M>> }
+  return { status: res.status, data: data as R }
+}
+
+/** Calls a route and returns its status with its JSON reply. */
+export async function call<M extends Method, P extends PathFor<M>>(
+  method: M,
+  path: P,
+  opts: CallOptions<OpOf<P, M>> = {},
+): Promise<{ status: number; data: Reply<OpOf<P, M>> }> {
+  return replyOf(await send(method, path, opts as RawOptions, 'application/json'))
+}
+
+export interface UploadOptions<O> extends Omit<CallOptions<O>, 'body'> {
+  /** The Content-Type to send; by default the file's own type, else application/octet-stream. */
+  type?: RawTypesOf<O> | (string & {})
+}
+
+/** Sends a file as the whole request body (POST …/files, the imports; PUT for a photo) and
+ *  returns the JSON reply. Failures are the same ApiError, and a 401 signs out, as for api.*. */
+export async function upload<M extends 'post' | 'put', P extends UploadPathFor<M>>(
+  method: M,
+  path: P,
+  file: Blob,
+  opts: UploadOptions<OpOf<P, M>> = {},
+): Promise<Reply<OpOf<P, M>>> {
+  const { type, ...rest } = opts
+  const res = await send(method, path, rest as RawOptions, 'application/json', { blob: file, type: type as string | undefined })
+  return (await replyOf<Reply<OpOf<P, M>>>(res)).data
 }
 
 /** Calls a route that answers a file (a ZIP export) and returns it as a Blob. */

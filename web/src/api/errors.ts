@@ -22,7 +22,12 @@ export function errorMessage(err: unknown): string {
 
 /** Shows the failure in a toast; for errors a screen does not show inline. */
 export function showError(err: unknown) {
-  showToast({ message: errorMessage(err), wordBreak: 'break-word', duration: 3500 })
+  showFailure(errorMessage(err))
+}
+
+/** Shows a failure already put in words (by errorMessage or a screen's own) in a toast. */
+export function showFailure(message: string) {
+  showToast({ message, wordBreak: 'break-word', duration: 3500 })
 }
 
 export function isApiError(err: unknown, ...codes: ApiError['code'][]): err is ApiError {

@@ -4805,6 +4805,8 @@ export interface components {
             next_cursor: components["schemas"]["Id"] | null;
         };
         ImSettings: {
+            /** @description 发送者可撤回自己消息的秒数（服务器配置 im-recall-seconds；群主和群管理员不限）/ Seconds in which a sender may recall their message (the server's im-recall-seconds; group owners and administrators any time) */
+            recall_seconds: number;
             /** @description 消息保留天数，null 为一直保留（默认）/ Days messages are kept; null for kept (the default) */
             retention_days: number | null;
             /**

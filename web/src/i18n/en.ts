@@ -199,6 +199,8 @@ const en: MessageSchema = {
     profile: 'Profile',
     language: 'Language',
     signOut: 'Sign out',
+    admin: 'Administration',
+    adminLabel: 'Members, departments, invitations and attendance of the enterprise',
     signOutText: 'This ends the session on this device.',
     gender: 'Gender',
     genderUnspecified: 'Not given',

@@ -198,6 +198,8 @@ const zh = {
     profile: '个人资料',
     language: '语言',
     signOut: '退出登录',
+    admin: '管理后台',
+    adminLabel: '企业的成员、部门、邀请与考勤设置',
     signOutText: '退出后，这台设备上的登录将结束。',
     gender: '性别',
     genderUnspecified: '不填写',

@@ -40,3 +40,20 @@ export const useEnterpriseStore = defineStore('enterprise', () => {
 
   return { list, loaded, current, currentId, load, select, clear }
 })
+
+/** Thrown when I belong to no enterprise; screens show it as "join or create one". */
+export class NoEnterprise extends Error {
+  constructor() {
+    super('no enterprise')
+    this.name = 'NoEnterprise'
+  }
+}
+
+/** The id of the enterprise I am working in, loading my enterprises first when nobody has yet;
+ *  NoEnterprise when there is none. */
+export async function currentEnterpriseId(): Promise<string> {
+  const store = useEnterpriseStore()
+  if (!store.loaded) await store.load()
+  if (!store.currentId) throw new NoEnterprise()
+  return store.currentId
+}

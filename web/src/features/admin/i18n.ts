@@ -6,6 +6,7 @@ const zh = {
     title: '管理后台',
     home: '概览',
     menu: '管理菜单',
+    tiles: '管理功能',
     nav: {
       enterprise: '企业资料',
       departments: '部门',
@@ -564,6 +565,7 @@ const en: typeof zh = {
     title: 'Administration',
     home: 'Overview',
     menu: 'Administration menu',
+    tiles: 'Administration pages',
     nav: {
       enterprise: 'Enterprise profile',
       departments: 'Departments',

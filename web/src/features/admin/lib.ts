@@ -1,11 +1,15 @@
-// Helpers shared by the administration pages: the current enterprise id, files up and down,
-// the department tree flattened for pickers, every member for pickers, and 403s in words.
-import { computed, shallowRef } from 'vue'
-import { API_BASE, ApiError, api, type Problem, type Schemas } from '@/api/client'
-import { errorMessage, isApiError } from '@/api/errors'
+// Helpers shared by the administration pages: the current enterprise id and a page's data for
+// it, actions and forms whose failures (403s too) are put in words, the department tree
+// flattened for pickers, and every member for pickers.
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { DialogOptions } from 'vant'
+import { ApiError, api, type Schemas } from '@/api/client'
+import { errorMessage, isApiError, showFailure } from '@/api/errors'
+import { useAction } from '@/composables/useAction'
+import { useLoad } from '@/composables/useLoad'
+import { confirmed } from '@/lib/confirm'
 import { i18n, t } from '@/i18n'
 import { useEnterpriseStore } from '@/stores/enterprise'
-import { useSessionStore } from '@/stores/session'
 
 export type Department = Schemas['Department']
 export type DepartmentNode = Schemas['DepartmentNode']
@@ -16,47 +20,34 @@ export function useEid() {
   return computed(() => enterprises.currentId ?? '')
 }
 
-/** Sends a file as the request body (the imports): the shared client only sends JSON. */
-export async function uploadFile<T>(path: string, file: Blob, query?: Record<string, string>): Promise<{ status: number; data: T }> {
-  const session = useSessionStore()
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'Accept-Language': i18n.global.locale.value,
-    'Content-Type': file.type || 'application/octet-stream',
-  }
-  if (session.token) headers.Authorization = `Bearer ${session.token}`
-  const qs = query ? '?' + new URLSearchParams(query).toString() : ''
-  let res: Response
-  try {
-    res = await fetch(API_BASE + path + qs, { method: 'POST', headers, body: file })
-  } catch {
-    throw new ApiError(0, 'network')
-  }
-  let body: unknown = null
-  try {
-    body = await res.json()
-  } catch {
-    /* no JSON */
-  }
-  if (!res.ok) {
-    const problem = (body ?? {}) as Partial<Problem>
-    if (res.status === 401 && session.token) session.clear()
-    if (typeof problem.code === 'string') throw new ApiError(res.status, problem.code, problem)
-    throw new ApiError(res.status, res.status >= 500 ? 'server' : 'unexpected', problem)
-  }
-  return { status: res.status, data: body as T }
+/** A page's data for the current enterprise, loaded now and again when the enterprise changes. */
+export function useAdminLoad<T>(fn: (eid: string) => Promise<T>) {
+  const eid = useEid()
+  const state = useLoad(() => fn(eid.value), false)
+  watch(eid, (id) => id && void state.reload(), { immediate: true })
+  return { eid, ...state }
 }
 
-/** Hands a Blob to the browser as a download named `name`. */
-export function saveBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10000)
+/** Runs an action on a row (approve, review…); a failure shows in a toast, in words. */
+export async function act(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn()
+  } catch (err) {
+    showFailure(explain(err))
+  }
+}
+
+/** Asks first (delete, revoke…), then acts as act() does. */
+export async function confirmThenAct(dialog: DialogOptions, fn: () => Promise<unknown>): Promise<void> {
+  if (await confirmed(dialog)) await act(fn)
+}
+
+/** A form's saving: `busy`, the failure in words for its inline alert, and in `badField` the
+ *  field a 400 names (for aria-invalid). */
+export function useFormAction() {
+  const badField = ref<string | undefined>()
+  const action = useAction({ inline: true, explain, onError: (err) => (badField.value = fieldOf(err)) })
+  return { ...action, badField }
 }
 
 export interface FlatDepartment {
@@ -129,14 +120,4 @@ export function explain(err: unknown): string {
 /** The field a 400 names, if any. */
 export function fieldOf(err: unknown): string | undefined {
   return err instanceof ApiError ? err.problem.field : undefined
-}
-
-/** Local date YYYY-MM-DD of a Date (the browser's zone). */
-export function isoDay(d = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
-export function isoMonth(d = new Date()): string {
-  return isoDay(d).slice(0, 7)
 }

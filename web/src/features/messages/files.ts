@@ -1,9 +1,7 @@
-// Files of messages: uploads (POST …/files takes the raw bytes, which the JSON client does not
-// send), and thumbnails, images, voice and files fetched with the session's token into object
+// Files of messages: uploads (POST …/files takes the raw bytes), and thumbnails, images, voice and files fetched with the session's token into object
 // URLs, since an <img src> cannot carry the bearer token.
-import { API_BASE, ApiError, download, type Schemas } from '@/api/client'
-import { currentLocale } from '@/i18n'
-import { useSessionStore } from '@/stores/session'
+import { ApiError, download, upload, type Schemas } from '@/api/client'
+import { saveUrl } from '@/lib/save'
 
 export type UploadedFile = Schemas['File']
 
@@ -12,33 +10,12 @@ export async function uploadFile(
   blob: Blob,
   opts: { kind: 'image' | 'file' | 'voice'; name?: string; duration_ms?: number },
 ): Promise<UploadedFile> {
-  const q = new URLSearchParams({ kind: opts.kind })
-  if (opts.name) q.set('name', opts.name)
-  if (opts.duration_ms) q.set('duration_ms', String(Math.max(1, Math.min(300_000, Math.round(opts.duration_ms)))))
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'Accept-Language': currentLocale(),
-    'Content-Type': 'application/octet-stream',
+  const query = {
+    kind: opts.kind,
+    name: opts.name || undefined,
+    duration_ms: opts.duration_ms ? Math.max(1, Math.min(300_000, Math.round(opts.duration_ms))) : undefined,
   }
-  const token = useSessionStore().token
-  if (token) headers.Authorization = `Bearer ${token}`
-  let res: Response
-  try {
-    res = await fetch(`${API_BASE}/enterprises/${encodeURIComponent(eid)}/files?${q}`, { method: 'POST', headers, body: blob })
-  } catch {
-    throw new ApiError(0, 'network')
-  }
-  let json: Record<string, unknown> = {}
-  try {
-    json = await res.json()
-  } catch {
-    /* not JSON */
-  }
-  if (!res.ok) {
-    if (typeof json.code === 'string') throw new ApiError(res.status, json.code as ApiError['code'], json)
-    throw new ApiError(res.status, res.status >= 500 ? 'server' : 'unexpected', json)
-  }
-  return json as unknown as UploadedFile
+  return upload('post', '/enterprises/{eid}/files', blob, { path: { eid }, query, type: 'application/octet-stream' })
 }
 
 type Variant = 'thumbnail' | 'content'
@@ -77,14 +54,7 @@ export function fileUrl(eid: string, fid: string, variant: Variant): Promise<str
 
 /** Saves a file under its name (the browser's download). */
 export async function saveFile(eid: string, fid: string, name: string) {
-  const url = await fileUrl(eid, fid, 'content')
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.rel = 'noopener'
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
+  saveUrl(await fileUrl(eid, fid, 'content'), name)
 }
 
 export function formatDuration(ms: number | undefined): string {

@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import { api, ApiError, newIdempotencyKey } from '@/api/client'
+import { currentEnterpriseId } from '@/stores/enterprise'
 import { useSessionStore } from '@/stores/session'
 import { useKnownNames } from './format'
 import { bodyOf, isContent, type Conversation, type Message, type Pending, type Receipts } from './types'
@@ -540,3 +541,12 @@ export const useMessagesStore = defineStore('messages', () => {
     recall,
   }
 })
+
+/** The current enterprise's id, with the messages store holding that enterprise's messages (it
+ *  is emptied when it held another's); NoEnterprise when I belong to none. */
+export async function messagesEnterpriseId(): Promise<string> {
+  const eid = await currentEnterpriseId()
+  const store = useMessagesStore()
+  if (store.eid !== eid) store.reset(eid)
+  return eid
+}

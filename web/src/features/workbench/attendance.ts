@@ -1,9 +1,8 @@
 // Attendance as the client needs it: where I am (asked of the browser only when I punch), one
 // punch attempt with its idempotency key, the photo of a field punch, and the words for a day.
-import { API_BASE, ApiError, call, newIdempotencyKey, type Schemas } from '@/api/client'
+import { ApiError, call, newIdempotencyKey, upload, type Schemas } from '@/api/client'
 import { i18n } from '@/i18n'
 import { deviceId } from '@/lib/device'
-import { useSessionStore } from '@/stores/session'
 
 export type PunchInput = Schemas['PunchInput']
 export type Punch = Schemas['Punch']
@@ -64,41 +63,11 @@ export function outsideDetails(err: ApiError): { fieldAllowed: boolean | null; d
   }
 }
 
-/** Uploads a photo for a field punch: the raw bytes, as POST …/files wants them. The typed
- *  client only sends JSON, so this one request is made here with the same headers. */
+/** Uploads a photo for a field punch: the raw bytes, as POST …/files wants them. */
 export async function uploadPhoto(eid: string, file: File): Promise<string> {
-  const session = useSessionStore()
   const ext = (file.name.split('.').pop() || 'jpg').toLowerCase().replace(/[^a-z0-9]/g, '') || 'jpg'
-  const url = `${API_BASE}/enterprises/${encodeURIComponent(eid)}/files?kind=image&name=${encodeURIComponent(`photo.${ext}`)}`
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': String(i18n.global.locale.value), 'Content-Type': file.type || 'application/octet-stream' }
-  if (session.token) headers.Authorization = `Bearer ${session.token}`
-  let res: Response
-  try {
-    res = await fetch(url, { method: 'POST', headers, body: file })
-  } catch {
-    throw new ApiError(0, 'network')
-  }
-  let json: Record<string, unknown> = {}
-  try {
-    json = await res.json()
-  } catch {
-    /* no body */
-  }
-  if (!res.ok) {
-    const code = typeof json.code === 'string' ? (json.code as ApiError['code']) : res.status >= 500 ? 'server' : 'unexpected'
-    throw new ApiError(res.status, code, json)
-  }
-  return String(json.file_id)
-}
-
-/** YYYY-MM-DD of a date as the browser's calendar reads it. */
-export function isoDay(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
-export function isoMonth(d: Date): string {
-  return isoDay(d).slice(0, 7)
+  const res = await upload('post', '/enterprises/{eid}/files', file, { path: { eid }, query: { kind: 'image', name: `photo.${ext}` } })
+  return String(res.file_id)
 }
 
 /** HH:MM of a server time, in the browser's zone. */
