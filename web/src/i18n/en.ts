@@ -269,6 +269,28 @@ const en: MessageSchema = {
       title: 'Consents',
       label: 'Each permission’s state, history and signed receipts',
     },
+    permissions: {
+      title: "This device's permissions",
+      label: 'Location, microphone and more, on or off at any time',
+      intro: 'A permission switched off here stops Atrium collecting anything through it on this device, whatever your consents say; what was collected before stays. The browser keeps its own settings, shown under each.',
+      names: {
+        location: 'Location (attendance, Wi-Fi)',
+        camera: 'Camera (face punch-in, meetings)',
+        microphone: 'Microphone (voice messages)',
+        calendar: 'Calendar',
+        photos: 'Photos',
+        app_list: 'Installed apps (attendance anti-cheating)',
+        phone_state: 'Phone state (account security)',
+        background: 'Running in the background',
+        storage: 'Storage (app logs)',
+        notifications: 'Notifications',
+      },
+      browser: {
+        granted: 'Browser: allowed',
+        denied: 'Browser: blocked',
+        prompt: 'Browser: asks when used',
+      },
+    },
     sessions: {
       title: 'Devices',
       label: 'Where you are signed in; sign out any one',

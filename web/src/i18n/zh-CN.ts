@@ -268,6 +268,28 @@ const zh = {
       title: '同意管理',
       label: '每项授权的状态、记录与签名回执',
     },
+    permissions: {
+      title: '本机权限',
+      label: '定位、麦克风等权限，随时开关',
+      intro: '这里关闭的权限，Atrium 就不再通过它在本设备上收集任何信息，无论你是否同意过相关用途；之前已收集的保持不变。浏览器自己的权限设置另行管理，显示在每项下方。',
+      names: {
+        location: '位置（考勤定位、Wi-Fi）',
+        camera: '相机（人脸打卡、会议）',
+        microphone: '麦克风（语音消息）',
+        calendar: '日历',
+        photos: '相册',
+        app_list: '已安装应用（考勤防作弊）',
+        phone_state: '设备状态（账号安全）',
+        background: '后台运行',
+        storage: '存储（运行日志）',
+        notifications: '通知',
+      },
+      browser: {
+        granted: '浏览器：已允许',
+        denied: '浏览器：已拒绝',
+        prompt: '浏览器：使用时询问',
+      },
+    },
     sessions: {
       title: '登录设备',
       label: '在哪些设备上登录过，可逐个退出',

@@ -7,6 +7,7 @@ export default {
     { path: '/privacy/data', component: () => import('./MyData.vue') },
     { path: '/privacy/export', component: () => import('./ExportPage.vue') },
     { path: '/privacy/sessions', component: () => import('./SessionsPage.vue') },
+    { path: '/privacy/permissions', component: () => import('./PermissionsPage.vue') },
     { path: '/privacy/access-log', component: () => import('./AccessLog.vue') },
     { path: '/privacy/cancellation', component: () => import('./CancellationPage.vue') },
   ],
