@@ -54,13 +54,21 @@ test('a card: create, read, edit, delete; the shape the API gives; audited witho
   assert.deepEqual({ ...c, id: undefined, created_at: undefined, updated_at: undefined }, {
     id: undefined, name: '陈经理', company: 'Acme 贸易', title: '采购经理', phones: ['+86 138 0013 8000', '021-6888 8888'],
     emails: ['chen@acme.example'], address: '上海市浦东新区', tags: ['客户', 'VIP'], notes: '第一行\n第二行',
-    owner_id: wang.user.id, shared_with: { departments: [], colleagues: [] }, can_edit: true,
+    owner_id: wang.user.id, owner: { user_id: wang.user.id, name: '王五' },
+    shared_with: { departments: [], colleagues: [], colleague_people: [] }, can_edit: true,
     created_at: undefined, updated_at: undefined,
   });
   assert.match(c.created_at, RFC3339_MS);
   let r = await get(wang, c.id);
   assert.equal(r.status, 200, show(r));
   assert.deepEqual(r.json, c);
+
+  // A colleague it is shared with is named, not only numbered.
+  const li = await join('李四');
+  const shared = await ok('PATCH', `${C}/${c.id}`, wang, { shared_with: { colleagues: [li.user.id] } });
+  assert.deepEqual(shared.shared_with.colleagues, [li.user.id]);
+  assert.deepEqual(shared.shared_with.colleague_people, [{ user_id: li.user.id, name: '李四' }]);
+  await ok('PATCH', `${C}/${c.id}`, wang, { shared_with: { colleagues: [] } });
 
   // Only what is given changes; "" clears a text; a list replaces the old one.
   const edited = await ok('PATCH', `${C}/${c.id}`, wang, { company: '', tags: ['供应商'], phones: [], title: '总监' });
@@ -83,6 +91,8 @@ test('a card: create, read, edit, delete; the shape the API gives; audited witho
   const rows = sql(srv, `SELECT actor, action, object, detail FROM audit_log WHERE action LIKE 'contact.%' ORDER BY id`);
   assert.deepEqual(rows, [
     `${wang.user.id}|contact.create|contact:${c.id}|`,
+    `${wang.user.id}|contact.update|contact:${c.id}|{"fields":["shared_with"]}`,
+    `${wang.user.id}|contact.update|contact:${c.id}|{"fields":["shared_with"]}`,
     `${wang.user.id}|contact.update|contact:${c.id}|{"fields":["company","title","phones","tags"]}`,
     `${wang.user.id}|contact.delete|contact:${c.id}|`,
   ]);
@@ -174,8 +184,8 @@ test('who sees a card: its owner, the shared departments and those below, named 
   const mine = await card(wang, { name: '私人名片', company: 'Private Ltd' });
   const shared = await card(wang, { name: '部门名片', shared_with: { departments: [sales] } });
   const named = await card(wang, { name: '同事名片', shared_with: { colleagues: [sun.user.id] } });
-  assert.deepEqual(shared.shared_with, { departments: [sales], colleagues: [] });
-  assert.deepEqual(named.shared_with, { departments: [], colleagues: [sun.user.id] });
+  assert.deepEqual(shared.shared_with, { departments: [sales], colleagues: [], colleague_people: [] });
+  assert.deepEqual(named.shared_with, { departments: [], colleagues: [sun.user.id], colleague_people: [{ user_id: sun.user.id, name: '孙八' }] });
 
   const all = ['同事名片', '私人名片', '部门名片'];
   assert.deepEqual(await names(wang), all);
@@ -211,7 +221,7 @@ test('who sees a card: its owner, the shared departments and those below, named 
 
   // The owner re-shares: a list given replaces the old one, the other stays.
   const reshared = await ok('PATCH', `${C}/${named.id}`, wang, { shared_with: { departments: [rd] } });
-  assert.deepEqual(reshared.shared_with, { departments: [rd], colleagues: [sun.user.id] });
+  assert.deepEqual(reshared.shared_with, { departments: [rd], colleagues: [sun.user.id], colleague_people: [{ user_id: sun.user.id, name: '孙八' }] });
   assert.deepEqual(await names(qian), ['同事名片']);
   await ok('PATCH', `${C}/${named.id}`, wang, { shared_with: { colleagues: [] } });
   assert.deepEqual(await names(sun), []);
@@ -219,7 +229,7 @@ test('who sees a card: its owner, the shared departments and those below, named 
   // A department's deletion takes its shares along (only an empty one can go).
   await ok('PUT', `${E}/${eid}/members/${qian.user.id}/departments`, owner, { departments: [] });
   assert.equal((await srv.req('DELETE', `${E}/${eid}/departments/${rd}`, { token: owner.token })).status, 204);
-  assert.deepEqual((await get(wang, named.id)).json.shared_with, { departments: [], colleagues: [] });
+  assert.deepEqual((await get(wang, named.id)).json.shared_with, { departments: [], colleagues: [], colleague_people: [] });
 
   // Another enterprise's member learns nothing; its own id space holds no such card.
   const stranger = await srv.signUp();

@@ -147,7 +147,8 @@ const CARD = {
   tags: ['客户', 'VIP'],
   notes: '第一行\n第二行',
   owner_id: ME.id,
-  shared_with: { departments: ['23'], colleagues: [] },
+  owner: { user_id: ME.id, name: ME.name },
+  shared_with: { departments: ['23'], colleagues: ['33'], colleague_people: [{ user_id: '33', name: '韩梅梅' }] },
   can_edit: true,
   created_at: '2026-11-01T00:00:00.000Z',
   updated_at: '2026-11-02T00:00:00.000Z',
@@ -222,6 +223,8 @@ describe('external contacts', () => {
     expect(wrapper.text()).toContain('陈经理')
     expect(wrapper.text()).toContain('+86 138 0013 8000')
     expect(wrapper.text()).toContain('销售部')
+    // The colleague it is shared with, by the name the card gives.
+    expect(wrapper.text()).toContain('韩梅梅')
     await wrapper.find('[data-test="delete"]').trigger('click')
     await settle()
     const confirm = [...document.querySelectorAll('.van-dialog button')].find((b) => b.textContent?.includes('删除名片')) as HTMLElement

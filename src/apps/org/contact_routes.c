@@ -344,8 +344,27 @@ static void write_ids(struct jsonw *w, const char *key, struct store_stmt *s, in
 	jsonw_close(w, ']');
 }
 
+/* The colleagues card cid of eid is shared with, each as a person (a name, not only an id). */
+static void write_colleagues(struct store *st, const struct keyring *kr, int64_t eid, int64_t cid, struct jsonw *w)
+{
+	int64_t ids[MAX_SHARES];
+	size_t n = 0;
+	struct store_stmt *s = store_prepare(st, "SELECT colleague_id FROM external_contact_colleagues"
+						 " WHERE enterprise_id = ? AND contact_id = ? ORDER BY colleague_id");
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, cid);
+	while (n < MAX_SHARES && store_step(s) == STORE_ROW)
+		ids[n++] = store_col_int(s, 0);
+	store_reset(s);
+	jsonw_open(w, "colleague_people", '[');
+	for (size_t i = 0; i < n; i++)
+		org_write_person(st, kr, eid, ids[i], NULL, w);
+	jsonw_close(w, ']');
+}
+
 /* Writes card cid as me sees it (every field: whoever sees a card sees all of it).  0 or -1. */
-static int card_write(struct store *st, const struct org_member *me, int64_t cid, struct jsonw *w)
+static int card_write(struct store *st, const struct keyring *kr, const struct org_member *me, int64_t cid,
+		      struct jsonw *w)
 {
 	int64_t eid = me->enterprise_id;
 	struct store_stmt *s = store_prepare(st,
@@ -377,6 +396,7 @@ static int card_write(struct store *st, const struct org_member *me, int64_t cid
 	jsonw_close(w, ']');
 	jsonw_str(w, "notes", store_col_text(s, 7));
 	jsonw_id(w, "owner_id", owner);
+	org_write_person(st, kr, eid, owner, "owner", w);
 	jsonw_open(w, "shared_with", '{');
 	write_ids(w, "departments", store_prepare(st,
 		"SELECT department_id FROM external_contact_departments WHERE enterprise_id = ? AND contact_id = ?"
@@ -384,6 +404,7 @@ static int card_write(struct store *st, const struct org_member *me, int64_t cid
 	write_ids(w, "colleagues", store_prepare(st,
 		"SELECT colleague_id FROM external_contact_colleagues WHERE enterprise_id = ? AND contact_id = ?"
 		" ORDER BY colleague_id"), eid, cid);
+	write_colleagues(st, kr, eid, cid, w);
 	jsonw_close(w, '}');
 	jsonw_bool(w, "can_edit", owner == me->user_id || org_allows(me, ORG_RIGHT_MEMBERS));
 	jsonw_time(w, "created_at", store_col_int(s, 8));
@@ -397,7 +418,7 @@ static enum err reply_card(struct req *r, int status, const struct org_member *m
 {
 	struct jsonw w;
 	jsonw_init(&w);
-	if (card_write(r->app->st, me, cid, &w)) {
+	if (card_write(r->app->st, r->app->kr, me, cid, &w)) {
 		jsonw_release(&w);
 		return req_fail(r, ERR_CONTACT_NOT_FOUND, NULL);
 	}
@@ -537,7 +558,7 @@ static enum err get_contacts(struct req *r)
 	jsonw_open(&w, NULL, '{');
 	jsonw_open(&w, "contacts", '[');
 	for (int k = 0; k < n && k < limit; k++)
-		card_write(st, &me, ids[k], &w);
+		card_write(st, r->app->kr, &me, ids[k], &w);
 	req_page_reply(r, &w, n > limit ? ids[limit - 1] : 0);
 	return ERR_OK;
 }

@@ -4544,9 +4544,13 @@ export interface components {
             tags: string[];
             notes: string;
             owner_id: components["schemas"]["Id"];
+            /** @description 负责人（姓名）/ The owner, by name */
+            owner: components["schemas"]["PersonRef"];
             shared_with: {
                 departments: components["schemas"]["Id"][];
                 colleagues: components["schemas"]["Id"][];
+                /** @description 同 colleagues，附姓名 / The same colleagues, by name */
+                colleague_people: components["schemas"]["PersonRef"][];
             };
             /** @description 调用者可编辑或删除（负责人或 members 权限）/ The caller may edit or delete it (its owner, or the members right) */
             can_edit: boolean;

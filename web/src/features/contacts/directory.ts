@@ -1,5 +1,5 @@
 // What the contacts screens share: the department tree (names for ids), the names of colleagues
-// seen while browsing (the cards of external contacts name colleagues by id only), a debounce,
+// seen while browsing and on the cards of external contacts, a debounce,
 // and the member fields in the order a card shows them. Kept in memory only, never stored.
 import { api, type Schemas } from '@/api/client'
 
@@ -18,11 +18,18 @@ export function fieldValue(m: Member, f: MemberField): string | null {
   return String(v)
 }
 
+type PersonRef = Schemas['PersonRef']
+
 const names = new Map<string, string>()
 
 /** Remembers who is who from members the server showed. */
 export function rememberPeople(list: readonly Pick<Member, 'user_id' | 'name_in_enterprise'>[]) {
   for (const m of list) names.set(m.user_id, m.name_in_enterprise)
+}
+
+/** Remembers the people a card names (its owner, the colleagues it is shared with). */
+export function rememberCardPeople(card: { owner: PersonRef; shared_with: { colleague_people: PersonRef[] } }) {
+  for (const p of [card.owner, ...card.shared_with.colleague_people]) if (p.user_id) names.set(p.user_id, p.name)
 }
 
 export function personName(id: string): string | null {
