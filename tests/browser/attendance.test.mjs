@@ -68,7 +68,7 @@ browserTest(s, 'a punch is refused without the location consent and accepted aft
   await page.getByText('我的考勤月历', { exact: true }).click();
   await page.waitForURL(/\/workbench\/attendance\/month$/);
   const today = page.locator(`[data-day="${r.json.punches[0].day}"]`);
-  await today.getByText('已打卡').waitFor();
+  await today.getByText('已打卡', { exact: true }).waitFor();
   await today.click();
   await page.locator('[data-test="day-detail"]').getByText(/· 定位/).waitFor();
   await b.shot(page, 'my-month');

@@ -43,7 +43,7 @@ browserTest(s, 'two colleagues chat live: the receipt turns to read and a recall
   // Li's list shows it live, one unread, with no reload.
   const row = li.page.getByRole('link', { name: /^张三，/ });
   await row.and(li.page.getByRole('link', { name: /1 条未读/ })).waitFor();
-  assert.match(await row.getAttribute('aria-label'), new RegExp(FIRST));
+  assert.match(await row.locator('[data-test="conv-label"]').textContent(), new RegExp(FIRST));
   await b.shot(li.page, 'conversation-list');
 
   // Li opens the chat: Zhang's receipt turns to read, live.

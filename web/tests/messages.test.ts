@@ -338,7 +338,7 @@ describe('conversation list', () => {
     await settle()
     expect(wrapper.find('.conv-badge').text()).toBe('3')
     expect(wrapper.find('.conv-mention').text()).toBe('[有人@我]')
-    expect(wrapper.find('a.conv').attributes('aria-label')).toContain('3 条未读')
+    expect(wrapper.find('a.conv [data-test="conv-label"]').text()).toContain('3 条未读')
   })
 })
 

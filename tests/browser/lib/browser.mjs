@@ -11,6 +11,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -22,6 +23,9 @@ export const CHROMIUM = process.env.ATRIUM_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'build', 'screenshots');
 export const DOC_SHOTS = path.join(ROOT, 'docs', 'screenshots');
 export const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
+
+// axe-core (test-only, root package.json), evaluated into the page for a11y().
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false };
@@ -277,4 +281,50 @@ export async function until(check, what, timeout = 5000) {
 /** The text of an element once it has settled (trimmed, spaces collapsed). */
 export async function text(locator) {
   return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+// The rules a11y() checks: WCAG 2.0 and 2.1, levels A and AA.
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// What a11y() fails on: every violation of impact moderate or worse. Only "minor" ones pass,
+// and none has been seen on these screens.
+const FAILS = new Set(['critical', 'serious', 'moderate']);
+
+/**
+ * Violations a11y() lets through, each one rule on the elements a selector matches, with the
+ * reason it cannot be fixed in web/src: { rule, target (part of axe's selector), why }. Empty:
+ * keep it so.
+ */
+export const A11Y_EXCEPTIONS = [];
+
+/**
+ * Runs axe-core's WCAG 2.1 A/AA rules on page as it is now and fails with a readable list of
+ * every violation of impact moderate or worse (rule, impact, the elements' selectors, help).
+ * The script is evaluated through the DevTools protocol (page.evaluate), which the page's
+ * Content Security Policy (script-src 'self') does not govern: a script tag would be refused.
+ */
+export async function a11y(page, name, { exceptions = [] } = {}) {
+  // Let transitions finish, so colours are the settled ones.
+  await page.waitForTimeout(350);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const results = await page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags },
+    resultTypes: ['violations'],
+  }).then((r) => r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(' '), impact: n.impact, summary: n.failureSummary })),
+  }))), WCAG);
+  const skip = [...A11Y_EXCEPTIONS, ...exceptions];
+  const found = [];
+  for (const v of results) {
+    const nodes = v.nodes.filter((n) => FAILS.has(n.impact || v.impact)
+      && !skip.some((x) => x.rule === v.id && n.target.includes(x.target)));
+    if (nodes.length > 0) found.push({ ...v, nodes });
+  }
+  if (found.length === 0) return;
+  // The first few elements of each rule say enough (a calendar repeats one fault 30 times).
+  const lines = found.map((v) => `- ${v.id} (${v.impact}): ${v.help} (${v.helpUrl})\n`
+    + v.nodes.slice(0, 4).map((n) => `    ${n.target}\n      ${(n.summary || '').replace(/\n\s*/g, ' / ')}`).join('\n')
+    + (v.nodes.length > 4 ? `\n    … and ${v.nodes.length - 4} more` : ''));
+  assert.fail(`accessibility violations on ${name} (${page.url()}):\n${lines.join('\n')}`);
 }

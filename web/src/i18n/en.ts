@@ -10,6 +10,7 @@ const en: MessageSchema = {
   common: {
     back: 'Back',
     cancel: 'Cancel',
+    close: 'Close',
     continue: 'Continue',
     retry: 'Retry',
     save: 'Save',

@@ -9,6 +9,7 @@ const zh = {
   common: {
     back: '返回',
     cancel: '取消',
+    close: '关闭',
     continue: '继续',
     retry: '重试',
     save: '保存',
