@@ -1,4 +1,5 @@
 /* The embedded web client: see web.h. */
+#include <stdlib.h>
 #include <string.h>
 #include "http/web.h"
 #include "core/banned.h"
@@ -53,8 +54,10 @@ static int lists(const char *header, const char *token)
 	for (const char *p = header; p && *p;) {
 		while (*p == ' ' || *p == ',')
 			p++;
-		if (!strncmp(p, token, n) && (!p[n] || p[n] == ',' || p[n] == ';' || p[n] == ' '))
-			return !(p[n] == ';' && strstr(p + n, "q=0") == p + n + strspn(p + n, "; "));
+		if (!strncmp(p, token, n) && (!p[n] || p[n] == ',' || p[n] == ';' || p[n] == ' ')) {
+			const char *q = p + n + strspn(p + n, " ;");
+			return strncmp(q, "q=", 2) || strtod(q + 2, NULL) > 0; /* "gzip;q=0" refuses it */
+		}
 		p = strchr(p, ',');
 	}
 	return 0;

@@ -34,7 +34,7 @@ test('/ is the client: its page, under a strict content security policy', async 
   assert.match(res.headers['content-security-policy'], /frame-ancestors 'none'/);
   assert.equal(res.headers['cache-control'], 'no-cache');
   assert.equal(res.headers['referrer-policy'], 'no-referrer');
-  assert.match(res.headers.etag, /^"[0-9a-f]+"$/);
+  assert.match(res.headers.etag, /^W\/"[0-9a-f]+"$/);
 });
 
 test("a path of the client's router gets the page; a missing file and the API do not", async () => {
@@ -62,6 +62,8 @@ test('hashed assets are cached for a year, gzip\'ed when asked, and revalidated 
   assert.equal(gz.headers['content-encoding'], 'gzip');
   assert.ok(gz.body.length < plain.body.length);
   assert.deepEqual(zlib.gunzipSync(gz.body), plain.body);
+  assert.equal((await get(script, { 'Accept-Encoding': 'gzip;q=0, identity' })).headers['content-encoding'], undefined);
+  assert.equal((await get(script, { 'Accept-Encoding': 'br, gzip;q=0.5' })).headers['content-encoding'], 'gzip');
   const again = await get(script, { 'If-None-Match': plain.headers.etag });
   assert.equal(again.status, 304);
   assert.equal(again.body.length, 0);
