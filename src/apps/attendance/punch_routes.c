@@ -686,20 +686,7 @@ static void write_request(struct req *r, int64_t eid, struct store_stmt *s, int 
 
 static enum err reply_request(struct req *r, int status, int64_t eid, int64_t id, int admin)
 {
-	struct store_stmt *s = store_prepare(r->app->st, REQUEST_COLUMNS " WHERE enterprise_id = ? AND id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, id);
-	if (store_step(s) != STORE_ROW) {
-		store_reset(s);
-		return req_fail(r, ERR_INTERNAL, "cannot read the request back");
-	}
-	struct jsonw w;
-	jsonw_init(&w);
-	write_request(r, eid, s, admin, &w);
-	store_reset(s);
-	req_json_text(r, status, w.buf, w.len);
-	jsonw_release(&w);
-	return ERR_OK;
+	return att_reply_row(r, status, REQUEST_COLUMNS " WHERE enterprise_id = ? AND id = ?", eid, id, write_request, admin);
 }
 
 /* POST …/attendance/device-requests {device_id, reason}: asks to punch from another device. */

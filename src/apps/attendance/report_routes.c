@@ -994,21 +994,7 @@ static void write_makeup(struct req *r, int64_t eid, struct store_stmt *s, int a
 
 static enum err reply_makeup(struct req *r, int status, int64_t eid, int64_t id, int admin)
 {
-	struct store_stmt *s = store_prepare(r->app->st, MAKEUP_COLUMNS " WHERE enterprise_id = ? AND id = ?");
-	store_bind_int(s, 1, eid);
-	store_bind_int(s, 2, id);
-	if (store_step(s) != STORE_ROW) {
-		store_reset(s);
-		return req_fail(r, ERR_INTERNAL, "cannot read the make-up request back");
-	}
-	struct jsonw w;
-	jsonw_init(&w);
-	/* write_makeup's own queries (org_write_person) prepare other statements: s stays valid */
-	write_makeup(r, eid, s, admin, &w);
-	store_reset(s);
-	req_json_text(r, status, w.buf, w.len);
-	jsonw_release(&w);
-	return ERR_OK;
+	return att_reply_row(r, status, MAKEUP_COLUMNS " WHERE enterprise_id = ? AND id = ?", eid, id, write_makeup, admin);
 }
 
 /* "HH:MM" as minutes after midnight, or -1. */

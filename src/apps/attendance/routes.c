@@ -52,3 +52,23 @@ enum err att_stale_from(struct req *r, int64_t eid, const char *day)
 		return req_fail(r, ERR_INTERNAL, "cannot mark the day results for recomputing");
 	return ERR_OK;
 }
+
+enum err att_reply_row(struct req *r, int status, const char *sql, int64_t eid, int64_t id, att_row_writer *write,
+		       int admin)
+{
+	struct store_stmt *s = store_prepare(r->app->st, sql);
+	store_bind_int(s, 1, eid);
+	store_bind_int(s, 2, id);
+	if (store_step(s) != STORE_ROW) {
+		store_reset(s);
+		return att_store_failed(r);
+	}
+	struct jsonw w;
+	jsonw_init(&w);
+	/* the writer's own queries (names of people) prepare other statements: s stays valid */
+	write(r, eid, s, admin, &w);
+	store_reset(s);
+	req_json_text(r, status, w.buf, w.len);
+	jsonw_release(&w);
+	return ERR_OK;
+}
